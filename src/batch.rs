@@ -1,0 +1,556 @@
+//! The batch pass: from a whole dump's orders to canonical tickets.
+//!
+//! ```text
+//! orders ──sort by (time, id)──▶ fingerprint (parallel) ──▶ exact reposts folded
+//!        ──▶ document frequencies (parallel reduce) ──▶ TF-IDF weighing (parallel)
+//!        ──▶ candidate pairs (inverted index, parallel) ──▶ scores (parallel)
+//!        ──▶ clustering (sequential, cheap) ──▶ tickets with explanations (parallel)
+//! ```
+//!
+//! Every parallel step runs on a pool the [`Deduper`] owns (or one the caller sizes with
+//! [`DeduperBuilder::threads`]); the host's global pool is left alone. The result does not
+//! depend on the thread count or the input order: orders are put in canonical order first,
+//! reductions are order-independent, and every sort has a total order.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::candidates::{candidate_pairs, CandidateConfig};
+use crate::cluster::{cluster, Edge};
+use crate::error::{Error, ErrorKind, Result};
+use crate::fingerprint::{term_hash, Analyzer, CorpusStats, Fingerprint};
+use crate::order::{reporter_hash, Relation, Ticket, TicketMember, WorkOrder};
+use crate::score::{ScoreWeights, Scorer};
+use crate::text::Tokenizer;
+
+/// Default pairwise score from which two orders are duplicates.
+pub const DEFAULT_THRESHOLD: f32 = 0.5;
+
+/// Configures a [`Deduper`].
+///
+/// # Example
+/// ```
+/// use complaint_dedup::{Deduper, WorkOrder};
+/// let deduper = Deduper::builder().threshold(0.5).threads(2).build()?;
+/// let orders = vec![
+///     WorkOrder::new("1", "枫桥雅苑小区旁工地每天夜里施工到凌晨，噪音扰民"),
+///     WorkOrder::new("2", "枫桥雅苑业主：隔壁工地半夜还在打桩，吵得睡不着"),
+///     WorkOrder::new("3", "金沙路与江堤路交叉口井盖缺失，很危险"),
+/// ];
+/// let out = deduper.run(&orders)?;
+/// assert_eq!(out.tickets.len(), 2);
+/// assert_eq!(out.tickets[0].members.len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct DeduperBuilder {
+    threshold: f32,
+    link_ratio: f32,
+    threads: Option<usize>,
+    salt: String,
+    weights: ScoreWeights,
+    candidates: CandidateConfig,
+    user_dict: Option<PathBuf>,
+    max_match_chars: usize,
+    explain: bool,
+}
+
+impl Default for DeduperBuilder {
+    fn default() -> Self {
+        DeduperBuilder {
+            threshold: DEFAULT_THRESHOLD,
+            link_ratio: 0.8,
+            threads: None,
+            salt: "complaint-dedup".to_string(),
+            weights: ScoreWeights::default(),
+            candidates: CandidateConfig::default(),
+            user_dict: None,
+            max_match_chars: crate::fingerprint::DEFAULT_MAX_MATCH_CHARS,
+            explain: true,
+        }
+    }
+}
+
+impl DeduperBuilder {
+    /// The pairwise score (0 to 1) from which two orders are duplicates.
+    ///
+    /// By default, 0.5.
+    pub fn threshold(&mut self, threshold: f32) -> &mut DeduperBuilder {
+        self.threshold = threshold;
+        self
+    }
+
+    /// The share of the threshold that the canonical orders of two groups must score against
+    /// each other before the groups merge (the guard against chaining).
+    ///
+    /// By default, 0.8.
+    pub fn link_ratio(&mut self, ratio: f32) -> &mut DeduperBuilder {
+        self.link_ratio = ratio;
+        self
+    }
+
+    /// How many threads the batch pass uses.
+    ///
+    /// By default, as many as rayon would (one per core).
+    pub fn threads(&mut self, threads: usize) -> &mut DeduperBuilder {
+        self.threads = Some(threads);
+        self
+    }
+
+    /// The salt of reporter hashes in outputs. Use a secret of your own in production.
+    ///
+    /// By default, `"complaint-dedup"`.
+    pub fn salt(&mut self, salt: &str) -> &mut DeduperBuilder {
+        self.salt = salt.to_string();
+        self
+    }
+
+    /// Score weights.
+    ///
+    /// By default, [`ScoreWeights::default`].
+    pub fn weights(&mut self, weights: ScoreWeights) -> &mut DeduperBuilder {
+        self.weights = weights;
+        self
+    }
+
+    /// How candidates are chosen.
+    ///
+    /// By default, [`CandidateConfig::default`].
+    pub fn candidates(&mut self, config: CandidateConfig) -> &mut DeduperBuilder {
+        self.candidates = config;
+        self
+    }
+
+    /// A jieba user dictionary to add to the shipped ones.
+    ///
+    /// By default, none.
+    pub fn user_dict(&mut self, path: impl Into<PathBuf>) -> &mut DeduperBuilder {
+        self.user_dict = Some(path.into());
+        self
+    }
+
+    /// How many characters of an order's text are used for matching (outputs keep all).
+    ///
+    /// By default, 4,000.
+    pub fn max_match_chars(&mut self, chars: usize) -> &mut DeduperBuilder {
+        self.max_match_chars = chars;
+        self
+    }
+
+    /// Whether tickets carry an explanation for every merge.
+    ///
+    /// By default, yes.
+    pub fn explain(&mut self, yes: bool) -> &mut DeduperBuilder {
+        self.explain = yes;
+        self
+    }
+
+    /// Loads the dictionaries and builds the thread pool.
+    pub fn build(&self) -> Result<Deduper> {
+        if !(0.0..=1.0).contains(&self.threshold) {
+            return Err(Error::new(ErrorKind::Config(format!(
+                "threshold {} is not between 0 and 1",
+                self.threshold
+            ))));
+        }
+        if !(0.0..=1.0).contains(&self.link_ratio) {
+            return Err(Error::new(ErrorKind::Config(format!(
+                "link ratio {} is not between 0 and 1",
+                self.link_ratio
+            ))));
+        }
+        if self.threads == Some(0) {
+            return Err(Error::new(ErrorKind::Config(
+                "threads must be at least 1".into(),
+            )));
+        }
+        let mut tokenizer = Tokenizer::builder();
+        if let Some(path) = &self.user_dict {
+            tokenizer.user_dict(path);
+        }
+        let mut analyzer = Analyzer::with_tokenizer(tokenizer.build()?);
+        analyzer.set_max_match_chars(self.max_match_chars);
+        let mut pool = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("dedup-{i}"));
+        if let Some(n) = self.threads {
+            pool = pool.num_threads(n);
+        }
+        let pool = pool
+            .build()
+            .map_err(|e| Error::new(ErrorKind::ThreadPool(e.to_string())))?;
+        Ok(Deduper {
+            analyzer: Arc::new(analyzer),
+            scorer: Scorer::new(self.weights.clone()),
+            config: self.clone(),
+            pool,
+        })
+    }
+}
+
+/// The batch deduplicator: turns a whole set of orders into tickets.
+#[derive(Debug)]
+pub struct Deduper {
+    analyzer: Arc<Analyzer>,
+    scorer: Scorer,
+    config: DeduperBuilder,
+    pool: rayon::ThreadPool,
+}
+
+/// Counts and timings of one batch run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct BatchStats {
+    /// Orders deduplicated.
+    pub orders: usize,
+    /// Tickets produced.
+    pub tickets: usize,
+    /// Orders merged into another order's ticket.
+    pub duplicates: usize,
+    /// Orders folded as exact reposts before scoring.
+    pub exact_reposts: usize,
+    /// Candidate pairs scored.
+    pub candidate_pairs: usize,
+    /// Pairs at or above the threshold.
+    pub edges: usize,
+    /// Milliseconds per stage, in order.
+    pub stage_ms: Vec<(String, u128)>,
+}
+
+/// What a batch run returns.
+#[derive(Debug, Clone)]
+pub struct BatchOutput {
+    /// The tickets, by their canonical order's time received, then id.
+    pub tickets: Vec<Ticket>,
+    /// Counts and timings.
+    pub stats: BatchStats,
+}
+
+impl Deduper {
+    /// A builder with the defaults.
+    pub fn builder() -> DeduperBuilder {
+        DeduperBuilder::default()
+    }
+
+    /// The analyzer (text pipeline) this deduper uses.
+    pub fn analyzer(&self) -> &Arc<Analyzer> {
+        &self.analyzer
+    }
+
+    /// The scorer this deduper uses.
+    pub fn scorer(&self) -> &Scorer {
+        &self.scorer
+    }
+
+    /// Deduplicates `orders` (ids must be unique; [`crate::io::read_dumps`] sees to that).
+    pub fn run(&self, orders: &[WorkOrder]) -> Result<BatchOutput> {
+        let mut seen = rustc_hash::FxHashSet::default();
+        for o in orders {
+            if !seen.insert(&o.id) {
+                return Err(Error::new(ErrorKind::Config(format!(
+                    "order id {:?} appears twice",
+                    o.id.0
+                ))));
+            }
+        }
+        Ok(self.pool.install(|| self.run_in_pool(orders)))
+    }
+
+    fn run_in_pool(&self, orders: &[WorkOrder]) -> BatchOutput {
+        let mut stats = BatchStats {
+            orders: orders.len(),
+            ..BatchStats::default()
+        };
+        let mut clock = Instant::now();
+        let mut lap = |stats: &mut BatchStats, name: &str| {
+            stats
+                .stage_ms
+                .push((name.to_string(), clock.elapsed().as_millis()));
+            clock = Instant::now();
+        };
+
+        // Canonical order: by time received (unknown last), then id. Node i is sorted[i].
+        let mut sorted: Vec<u32> = (0..orders.len() as u32).collect();
+        sorted.par_sort_unstable_by(|&x, &y| {
+            let (a, b) = (&orders[x as usize], &orders[y as usize]);
+            (a.received.is_none(), a.received, &a.id).cmp(&(
+                b.received.is_none(),
+                b.received,
+                &b.id,
+            ))
+        });
+        let salt = &self.config.salt;
+        let mut fps: Vec<Fingerprint> = sorted
+            .par_iter()
+            .map(|&i| self.analyzer.fingerprint(&orders[i as usize], salt))
+            .collect();
+        lap(&mut stats, "fingerprint");
+
+        // Exact reposts: the first node with a content key represents the rest.
+        let mut first_with_key: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut repost_of: Vec<Option<u32>> = vec![None; fps.len()];
+        let mut reps: Vec<u32> = Vec::new();
+        for (node, fp) in fps.iter().enumerate() {
+            match first_with_key.entry(fp.content_key) {
+                std::collections::hash_map::Entry::Occupied(o) => {
+                    repost_of[node] = Some(*o.get());
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(node as u32);
+                    reps.push(node as u32);
+                }
+            }
+        }
+        stats.exact_reposts = fps.len() - reps.len();
+
+        let corpus = reps
+            .par_iter()
+            .fold(CorpusStats::default, |mut s, &r| {
+                s.add(&fps[r as usize]);
+                s
+            })
+            .reduce(CorpusStats::default, CorpusStats::merge);
+        fps.par_iter_mut().for_each(|fp| fp.weigh(&corpus));
+        lap(&mut stats, "weigh");
+
+        let rep_fps: Vec<&Fingerprint> = reps.iter().map(|&r| &fps[r as usize]).collect();
+        let pairs = candidate_pairs(&rep_fps, &self.config.candidates);
+        stats.candidate_pairs = pairs.len();
+        lap(&mut stats, "candidates");
+
+        let threshold = self.config.threshold;
+        let edges: Vec<Edge> = pairs
+            .par_iter()
+            .filter_map(|&(a, b)| {
+                let score = self.scorer.score(rep_fps[a as usize], rep_fps[b as usize]);
+                (score >= threshold).then_some(Edge { a, b, score })
+            })
+            .collect();
+        stats.edges = edges.len();
+        lap(&mut stats, "score");
+
+        let link_threshold = threshold * self.config.link_ratio;
+        let clustering = cluster(rep_fps.len(), edges, threshold, link_threshold, |x, y| {
+            self.scorer.score(rep_fps[x as usize], rep_fps[y as usize])
+        });
+        lap(&mut stats, "cluster");
+
+        // Back from representatives to every node.
+        let mut canonical_node = vec![0u32; fps.len()];
+        let mut link: Vec<Option<(u32, f32)>> = vec![None; fps.len()];
+        for (ri, &node) in reps.iter().enumerate() {
+            canonical_node[node as usize] = reps[clustering.canonical[ri] as usize];
+            link[node as usize] = clustering.link[ri].map(|(to, s)| (reps[to as usize], s));
+        }
+        for node in 0..fps.len() {
+            if let Some(rep) = repost_of[node] {
+                canonical_node[node] = canonical_node[rep as usize];
+                link[node] = Some((rep, 1.0));
+            }
+        }
+
+        let mut members_of: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for node in 0..fps.len() as u32 {
+            members_of
+                .entry(canonical_node[node as usize])
+                .or_default()
+                .push(node);
+        }
+        let mut canon_nodes: Vec<u32> = members_of.keys().copied().collect();
+        canon_nodes.sort_unstable();
+        let tickets: Vec<Ticket> = canon_nodes
+            .par_iter()
+            .map(|c| self.build_ticket(orders, &sorted, &fps, &corpus, &members_of[c], &link))
+            .collect();
+        stats.tickets = tickets.len();
+        stats.duplicates = orders.len() - tickets.len();
+        lap(&mut stats, "tickets");
+        BatchOutput { tickets, stats }
+    }
+
+    fn build_ticket(
+        &self,
+        orders: &[WorkOrder],
+        sorted: &[u32],
+        fps: &[Fingerprint],
+        corpus: &CorpusStats,
+        members: &[u32],
+        link: &[Option<(u32, f32)>],
+    ) -> Ticket {
+        let order_of = |node: u32| &orders[sorted[node as usize] as usize];
+        let canon = order_of(members[0]);
+        let salt = &self.config.salt;
+        let hash = |o: &WorkOrder| o.reporter.as_deref().map(|r| reporter_hash(salt, r));
+        let canon_reporter = hash(canon);
+        let mut out = Vec::with_capacity(members.len());
+        for &node in members {
+            let order = order_of(node);
+            let reporter = hash(order);
+            let relation = if node == members[0] {
+                Relation::Canonical
+            } else if reporter.is_some() && reporter == canon_reporter {
+                Relation::RepeatComplaint
+            } else if order.channel != canon.channel {
+                Relation::CrossChannel
+            } else {
+                Relation::MultipleReporters
+            };
+            let (matched, score, explanation) = match link[node as usize] {
+                None => (None, 1.0, None),
+                Some((to, score)) => {
+                    let explanation = self.config.explain.then(|| {
+                        let (_, mut why) = self.scorer.explain(
+                            &fps[node as usize],
+                            &fps[to as usize],
+                            self.analyzer.problems(),
+                        );
+                        why.shared_terms = self.shared_terms(order, order_of(to), corpus);
+                        why
+                    });
+                    (Some(order_of(to).id.clone()), score, explanation)
+                }
+            };
+            out.push(TicketMember {
+                order_id: order.id.clone(),
+                channel: order.channel,
+                received: order.received,
+                reporter_hash: reporter,
+                relation,
+                score: (score * 1000.0).round() / 1000.0,
+                matched,
+                explanation,
+            });
+        }
+        let mut channels: Vec<_> = out.iter().map(|m| m.channel).collect();
+        channels.sort_unstable();
+        channels.dedup();
+        let times = out.iter().filter_map(|m| m.received);
+        let summary_source = if canon.title.trim().is_empty() {
+            &canon.text
+        } else {
+            &canon.title
+        };
+        Ticket {
+            ticket_id: Ticket::id_for(&canon.id),
+            canonical: canon.id.clone(),
+            summary: summary_source.trim().chars().take(60).collect(),
+            first_seen: times.clone().min(),
+            last_seen: times.max(),
+            channels,
+            members: out,
+        }
+    }
+
+    /// Content terms two orders share, most informative first (at most eight).
+    fn shared_terms(&self, a: &WorkOrder, b: &WorkOrder, corpus: &CorpusStats) -> Vec<String> {
+        let mut ta = self.analyzer.term_strings(a);
+        ta.sort();
+        ta.dedup();
+        let mut tb = self.analyzer.term_strings(b);
+        tb.sort();
+        tb.dedup();
+        let mut shared: Vec<(f32, String)> = ta
+            .into_iter()
+            .filter(|t| tb.binary_search(t).is_ok())
+            .map(|t| (corpus.idf(term_hash(&t)), t))
+            .collect();
+        shared.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(&y.1)));
+        shared.into_iter().take(8).map(|(_, t)| t).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn orders() -> Vec<WorkOrder> {
+        let texts = [
+            (
+                "a1",
+                "2024-03-01 22:10:00",
+                "枫桥雅苑小区旁工地每天夜里施工到凌晨，噪音扰民",
+            ),
+            (
+                "a2",
+                "2024-03-02 08:00:00",
+                "枫桥雅苑业主：隔壁工地半夜还在打桩，吵得睡不着",
+            ),
+            (
+                "a3",
+                "2024-03-03 09:00:00",
+                "枫桥雅苑小区旁工地每天夜里施工到凌晨，噪音扰民",
+            ),
+            (
+                "b1",
+                "2024-03-01 10:00:00",
+                "金沙路与江堤路交叉口井盖缺失，很危险",
+            ),
+            (
+                "c1",
+                "2024-03-04 10:00:00",
+                "枫桥雅苑小区物业费上涨，物业服务差",
+            ),
+        ];
+        texts
+            .iter()
+            .map(|(id, t, text)| {
+                let mut o = WorkOrder::new(id, text);
+                o.received = crate::io::parse_timestamp(t);
+                o
+            })
+            .collect()
+    }
+
+    fn assignment(out: &BatchOutput) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = out
+            .tickets
+            .iter()
+            .flat_map(|t| {
+                t.members
+                    .iter()
+                    .map(|m| (m.order_id.0.clone(), t.ticket_id.clone()))
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn duplicates_merge_and_others_stay_apart() {
+        let d = Deduper::builder().threads(1).build().unwrap();
+        let out = d.run(&orders()).unwrap();
+        let a = assignment(&out);
+        let ticket = |id: &str| a.iter().find(|(o, _)| o == id).unwrap().1.clone();
+        assert_eq!(ticket("a1"), ticket("a2"));
+        assert_eq!(ticket("a1"), ticket("a3"));
+        assert_ne!(ticket("a1"), ticket("b1"));
+        assert_ne!(ticket("a1"), ticket("c1"));
+        assert_eq!(ticket("a1"), "T-a1");
+        assert_eq!(out.stats.exact_reposts, 1);
+        // Tickets come in canonical time order.
+        assert_eq!(out.tickets[0].canonical.as_str(), "b1");
+    }
+
+    #[test]
+    fn result_is_independent_of_threads_and_input_order() {
+        let one = Deduper::builder().threads(1).build().unwrap();
+        let two = Deduper::builder().threads(2).build().unwrap();
+        let mut reversed = orders();
+        reversed.reverse();
+        let a = one.run(&orders()).unwrap();
+        let b = two.run(&reversed).unwrap();
+        assert_eq!(a.tickets, b.tickets);
+    }
+
+    #[test]
+    fn duplicate_ids_and_bad_config_are_errors() {
+        let d = Deduper::builder().build().unwrap();
+        let mut o = orders();
+        o.push(o[0].clone());
+        assert!(d.run(&o).is_err());
+        assert!(Deduper::builder().threshold(1.5).build().is_err());
+        assert!(Deduper::builder().threads(0).build().is_err());
+    }
+}

@@ -1,0 +1,359 @@
+//! Per-order fingerprints: what the matcher knows of an order once its text has been read.
+//!
+//! [`Analyzer`] runs the text pipeline on one order (normalise → segment → extract) and keeps
+//! only what scoring needs: hashed content terms with their counts, places, problems, the
+//! normalised title and address, and a hash of the whole normalised content that spots exact
+//! reposts. Terms are identified by a 64-bit hash, so that fingerprints can be built in
+//! parallel without a shared vocabulary; [`CorpusStats`] then counts document frequencies and
+//! [`Fingerprint::weigh`] turns counts into unit-length TF-IDF vectors.
+
+use std::hash::{Hash, Hasher};
+
+use chrono::NaiveDateTime;
+use rustc_hash::{FxHashMap, FxHasher};
+
+use crate::error::Result;
+use crate::order::{reporter_hash, Channel, WorkOrder};
+use crate::text::{Normalizer, Place, PlaceFinder, ProblemId, ProblemLexicon, Tokenizer};
+
+/// A term's identity: a stable 64-bit hash of its text.
+pub type TermHash = u64;
+
+/// Hashes a term (stable across runs and platforms).
+pub fn term_hash(term: &str) -> TermHash {
+    let mut h = FxHasher::default();
+    term.hash(&mut h);
+    h.finish()
+}
+
+/// How many times a title term counts against a text term: titles name the main problem.
+const TITLE_TERM_WEIGHT: f32 = 2.0;
+
+/// Cap on the characters of text used for matching; the full text is kept in outputs.
+pub const DEFAULT_MAX_MATCH_CHARS: usize = 4000;
+
+/// What the matcher keeps of one order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fingerprint {
+    /// Content terms (hash, weight), sorted by hash. Raw counts until [`Fingerprint::weigh`],
+    /// a unit-length TF-IDF vector after.
+    pub terms: Vec<(TermHash, f32)>,
+    /// Places and entities named in the title, text or address.
+    pub places: Vec<Place>,
+    /// Specific problem classes raised anywhere in the order.
+    pub problems: Vec<ProblemId>,
+    /// Generic problem classes ("noise", "smell") raised anywhere in the order.
+    pub generic_problems: Vec<ProblemId>,
+    /// Problem classes raised in the title (the main problem, for long letters).
+    pub title_problems: Vec<ProblemId>,
+    /// The normalised title (empty if none).
+    pub title: String,
+    /// Hash of the normalised title, text and address: equal for exact reposts.
+    pub content_key: u64,
+    /// Minutes since the Unix epoch, if the time received is known.
+    pub minute: Option<i64>,
+    /// The channel.
+    pub channel: Channel,
+    /// Hash of the trimmed reporter, if known.
+    pub reporter: Option<u64>,
+    /// Hash of the category, if known.
+    pub category: Option<u64>,
+}
+
+/// Runs the text pipeline on orders. Build one per process and share it (`Send + Sync`).
+#[derive(Debug, Clone)]
+pub struct Analyzer {
+    normalizer: Normalizer,
+    tokenizer: Tokenizer,
+    problems: ProblemLexicon,
+    places: PlaceFinder,
+    max_match_chars: usize,
+}
+
+impl Analyzer {
+    /// An analyzer with the shipped dictionaries.
+    pub fn new() -> Result<Analyzer> {
+        Ok(Analyzer::with_tokenizer(Tokenizer::new()?))
+    }
+
+    /// An analyzer around a tokenizer built elsewhere (with a user dictionary, say).
+    pub fn with_tokenizer(tokenizer: Tokenizer) -> Analyzer {
+        Analyzer {
+            normalizer: Normalizer::new(),
+            tokenizer,
+            problems: ProblemLexicon::shipped(),
+            places: PlaceFinder::new(),
+            max_match_chars: DEFAULT_MAX_MATCH_CHARS,
+        }
+    }
+
+    /// Sets how many characters of an order's text are used for matching.
+    pub fn set_max_match_chars(&mut self, chars: usize) {
+        self.max_match_chars = chars.max(1);
+    }
+
+    /// The normaliser.
+    pub fn normalizer(&self) -> &Normalizer {
+        &self.normalizer
+    }
+
+    /// The tokenizer.
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
+    /// The problem lexicon.
+    pub fn problems(&self) -> &ProblemLexicon {
+        &self.problems
+    }
+
+    /// The normalised title and (capped) text of an order.
+    pub fn normalized(&self, order: &WorkOrder) -> (String, String) {
+        let title = self.normalizer.normalize(&order.title);
+        let text = self
+            .normalizer
+            .normalize(cap_chars(&order.text, self.max_match_chars));
+        (title, text)
+    }
+
+    /// The content terms of an order's title and text, as strings (for explanations).
+    pub fn term_strings(&self, order: &WorkOrder) -> Vec<String> {
+        let (title, text) = self.normalized(order);
+        let mut terms = Vec::new();
+        self.tokenizer.content_terms(&title, &mut terms);
+        self.tokenizer.content_terms(&text, &mut terms);
+        terms.into_iter().map(str::to_string).collect()
+    }
+
+    /// Fingerprints one order. `salt` is the reporter-hash salt.
+    pub fn fingerprint(&self, order: &WorkOrder, salt: &str) -> Fingerprint {
+        let (title, text) = self.normalized(order);
+        let address = order
+            .address
+            .as_deref()
+            .map(|a| self.normalizer.normalize(a))
+            .unwrap_or_default();
+
+        let mut counts: FxHashMap<TermHash, f32> = FxHashMap::default();
+        let mut words = Vec::new();
+        self.tokenizer.content_terms(&title, &mut words);
+        for w in words.drain(..) {
+            *counts.entry(term_hash(w)).or_default() += TITLE_TERM_WEIGHT;
+        }
+        self.tokenizer.content_terms(&text, &mut words);
+        for w in words.drain(..) {
+            *counts.entry(term_hash(w)).or_default() += 1.0;
+        }
+        let mut terms: Vec<(TermHash, f32)> = counts.into_iter().collect();
+        terms.sort_unstable_by_key(|(h, _)| *h);
+
+        let mut places = Vec::new();
+        self.places.find(&title, &mut places);
+        self.places.find(&text, &mut places);
+        self.places.find(&address, &mut places);
+        places.sort();
+        places.dedup_by(|a, b| a.kind == b.kind && a.core == b.core);
+
+        let mut title_problems = Vec::new();
+        self.problems.find(&title, &mut title_problems);
+        let mut problems = Vec::new();
+        self.problems.find(&text, &mut problems);
+        problems.extend_from_slice(&title_problems);
+        problems.sort_unstable();
+        problems.dedup();
+        let (generic_problems, problems): (Vec<ProblemId>, Vec<ProblemId>) = problems
+            .into_iter()
+            .partition(|p| self.problems.is_generic(*p));
+        title_problems.retain(|p| !self.problems.is_generic(*p));
+
+        let mut key = FxHasher::default();
+        title.hash(&mut key);
+        text.hash(&mut key);
+        address.hash(&mut key);
+
+        Fingerprint {
+            terms,
+            places,
+            problems,
+            generic_problems,
+            title_problems,
+            title,
+            content_key: key.finish(),
+            minute: order.received.map(minute_of),
+            channel: order.channel,
+            reporter: order
+                .reporter
+                .as_deref()
+                .map(|r| term_hash(&reporter_hash(salt, r))),
+            category: order
+                .category
+                .as_deref()
+                .map(|c| term_hash(&self.normalizer.normalize(c))),
+        }
+    }
+}
+
+fn minute_of(t: NaiveDateTime) -> i64 {
+    t.and_utc().timestamp().div_euclid(60)
+}
+
+fn cap_chars(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Document frequencies of terms over a set of fingerprints.
+#[derive(Debug, Clone, Default)]
+pub struct CorpusStats {
+    /// How many documents were counted.
+    pub docs: u32,
+    /// In how many documents each term occurs.
+    pub df: FxHashMap<TermHash, u32>,
+}
+
+impl CorpusStats {
+    /// Counts the terms of one fingerprint (raw, before weighing).
+    pub fn add(&mut self, fp: &Fingerprint) {
+        self.docs += 1;
+        for (h, _) in &fp.terms {
+            *self.df.entry(*h).or_default() += 1;
+        }
+    }
+
+    /// Adds another set of counts (for parallel reduction).
+    pub fn merge(mut self, other: CorpusStats) -> CorpusStats {
+        let (mut big, small) = if self.df.len() >= other.df.len() {
+            (std::mem::take(&mut self), other)
+        } else {
+            (other, self)
+        };
+        big.docs += small.docs;
+        for (h, n) in small.df {
+            *big.df.entry(h).or_default() += n;
+        }
+        big
+    }
+
+    /// Inverse document frequency: `ln((N + 1) / (df + 0.5))`, at least a small floor so that a
+    /// term in every document still counts a little.
+    pub fn idf(&self, term: TermHash) -> f32 {
+        let df = self.df.get(&term).copied().unwrap_or(0) as f32;
+        (((self.docs as f32 + 1.0) / (df + 0.5)).ln()).max(0.05)
+    }
+}
+
+impl Fingerprint {
+    /// Turns raw term counts into a unit-length vector of `(1 + ln tf) · idf`.
+    pub fn weigh(&mut self, stats: &CorpusStats) {
+        let mut norm = 0.0f32;
+        for (h, w) in &mut self.terms {
+            *w = (1.0 + w.ln()) * stats.idf(*h);
+            norm += *w * *w;
+        }
+        let norm = norm.sqrt();
+        if norm > 0.0 {
+            for (_, w) in &mut self.terms {
+                *w /= norm;
+            }
+        }
+    }
+
+    /// The `k` heaviest terms (after weighing), heaviest first, ties by hash.
+    pub fn key_terms(&self, k: usize) -> Vec<(TermHash, f32)> {
+        let mut v = self.terms.clone();
+        v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.truncate(k);
+        v
+    }
+}
+
+/// Cosine of two unit-length sparse vectors sorted by hash.
+pub fn cosine(a: &[(TermHash, f32)], b: &[(TermHash, f32)]) -> f32 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot.clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    pub(crate) fn analyzer() -> &'static Analyzer {
+        static A: OnceLock<Analyzer> = OnceLock::new();
+        A.get_or_init(|| Analyzer::new().unwrap())
+    }
+
+    fn order(id: &str, title: &str, text: &str) -> WorkOrder {
+        let mut o = WorkOrder::new(id, text);
+        o.title = title.into();
+        o
+    }
+
+    #[test]
+    fn reposts_share_a_content_key_and_other_texts_do_not() {
+        let a = analyzer().fingerprint(&order("1", "", "枫桥雅苑夜间施工噪音"), "s");
+        let b = analyzer().fingerprint(&order("2", "", " 楓橋雅苑夜間施工噪音 😡"), "s");
+        let c = analyzer().fingerprint(&order("3", "", "枫桥雅苑停车难"), "s");
+        assert_eq!(a.content_key, b.content_key);
+        assert_ne!(a.content_key, c.content_key);
+    }
+
+    #[test]
+    fn fingerprint_has_places_problems_and_terms() {
+        let fp = analyzer().fingerprint(
+            &order(
+                "1",
+                "枫桥雅苑旁搅拌站噪音扰民",
+                "每天晚上搅拌站机器轰鸣，吵得睡不着",
+            ),
+            "s",
+        );
+        assert!(
+            fp.places.iter().any(|p| p.core == "枫桥"),
+            "{:?}",
+            fp.places
+        );
+        assert!(!fp.problems.is_empty());
+        assert!(!fp.title_problems.is_empty());
+        assert!(fp.terms.iter().any(|(h, _)| *h == term_hash("搅拌站")));
+    }
+
+    #[test]
+    fn weighing_gives_unit_vectors_and_cosine_is_bounded() {
+        let mut stats = CorpusStats::default();
+        let mut fps: Vec<Fingerprint> = ["枫桥雅苑噪音扰民", "枫桥雅苑停车难", "金沙路井盖缺失"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| analyzer().fingerprint(&order(&i.to_string(), "", t), "s"))
+            .collect();
+        for fp in &fps {
+            stats.add(fp);
+        }
+        for fp in &mut fps {
+            fp.weigh(&stats);
+            let n: f32 = fp.terms.iter().map(|(_, w)| w * w).sum();
+            assert!((n - 1.0).abs() < 1e-4);
+        }
+        assert!((cosine(&fps[0].terms, &fps[0].terms) - 1.0).abs() < 1e-4);
+        assert!(cosine(&fps[0].terms, &fps[1].terms) > cosine(&fps[0].terms, &fps[2].terms));
+    }
+
+    #[test]
+    fn match_text_is_capped_on_char_boundaries() {
+        assert_eq!(cap_chars("噪音扰民", 2), "噪音");
+        assert_eq!(cap_chars("噪音", 10), "噪音");
+    }
+}

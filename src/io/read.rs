@@ -1,0 +1,736 @@
+//! Streaming dump reader: format and encoding detection, header mapping, record validation.
+
+use std::collections::hash_map::Entry;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Chain, Cursor, Read};
+use std::path::{Path, PathBuf};
+
+use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::columns::{parse_override, ColumnMap, Field};
+use super::timestamp::parse_timestamp;
+use crate::error::{Error, ErrorKind, Result};
+use crate::order::{Channel, OrderId, WorkOrder};
+
+/// The layout of a dump file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DumpFormat {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+impl DumpFormat {
+    /// Parses `csv`, `tsv` or `jsonl` (also `ndjson`, `json`).
+    pub fn from_name(name: &str) -> Option<DumpFormat> {
+        match name.to_ascii_lowercase().as_str() {
+            "csv" => Some(DumpFormat::Csv),
+            "tsv" | "tab" => Some(DumpFormat::Tsv),
+            "jsonl" | "ndjson" | "json" => Some(DumpFormat::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+/// A record that could not become an order, with where it was and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reject {
+    /// The file it came from.
+    pub file: String,
+    /// The 1-based line the record starts on.
+    pub line: u64,
+    /// The field at fault, if one is.
+    pub field: Option<String>,
+    /// Why it was rejected.
+    pub reason: String,
+    /// The record as read (fields joined by the delimiter, or the JSON line).
+    pub raw: String,
+}
+
+/// One record of a dump as the reader hands it over.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReadItem {
+    /// A well-formed order and the line it starts on.
+    Order {
+        /// The order.
+        order: WorkOrder,
+        /// The 1-based line it starts on.
+        line: u64,
+    },
+    /// A record that could not become an order.
+    Reject(Reject),
+}
+
+/// Builds a [`DumpReader`].
+///
+/// # Example
+/// ```
+/// use complaint_dedup::io::{DumpFormat, DumpReaderBuilder, Field};
+/// let reader = DumpReaderBuilder::new()
+///     .format(Some(DumpFormat::Csv))
+///     .encoding("gb18030")?
+///     .map(Field::Text, "群众诉求")
+///     .build()?;
+/// # let _ = reader;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct DumpReaderBuilder {
+    format: Option<DumpFormat>,
+    encoding: Option<&'static Encoding>,
+    overrides: Vec<(Field, String)>,
+    default_channel: Channel,
+}
+
+impl Default for DumpReaderBuilder {
+    fn default() -> Self {
+        DumpReaderBuilder {
+            format: None,
+            encoding: None,
+            overrides: Vec::new(),
+            default_channel: Channel::Other,
+        }
+    }
+}
+
+impl DumpReaderBuilder {
+    /// A builder with the defaults.
+    pub fn new() -> DumpReaderBuilder {
+        DumpReaderBuilder::default()
+    }
+
+    /// Fixes the format instead of detecting it.
+    ///
+    /// By default, the format comes from the extension (`.csv`, `.tsv`, `.jsonl`/`.ndjson`) or,
+    /// failing that, from the first line: a `{` means JSONL, more tabs than commas mean TSV.
+    pub fn format(&mut self, format: Option<DumpFormat>) -> &mut DumpReaderBuilder {
+        self.format = format;
+        self
+    }
+
+    /// Fixes the encoding by its WHATWG label (`utf-8`, `gb18030`, `gbk`, `utf-16le`, …).
+    ///
+    /// By default, it is detected: a BOM decides; otherwise the first 64 KiB are checked, and
+    /// text that is not UTF-8 is read as GB18030 (a superset of GBK and GB2312).
+    pub fn encoding(&mut self, label: &str) -> Result<&mut DumpReaderBuilder> {
+        let enc = Encoding::for_label(label.trim().as_bytes())
+            .ok_or_else(|| Error::new(ErrorKind::UnknownEncoding(label.to_string())))?;
+        self.encoding = Some(enc);
+        Ok(self)
+    }
+
+    /// Reads `field` from the column named `column`, overriding the header aliases.
+    ///
+    /// By default, columns are recognised by their usual Chinese and English names (see
+    /// [`Field::aliases`]).
+    pub fn map(&mut self, field: Field, column: &str) -> &mut DumpReaderBuilder {
+        self.overrides.push((field, column.to_string()));
+        self
+    }
+
+    /// Adds an override given as `field=column`, the form `--map` takes.
+    pub fn map_arg(&mut self, arg: &str) -> Result<&mut DumpReaderBuilder> {
+        let (field, column) = parse_override(arg)?;
+        self.overrides.push((field, column));
+        Ok(self)
+    }
+
+    /// The channel of orders whose dump has no channel column or an empty cell.
+    ///
+    /// By default, [`Channel::Other`].
+    pub fn default_channel(&mut self, channel: Channel) -> &mut DumpReaderBuilder {
+        self.default_channel = channel;
+        self
+    }
+
+    /// Builds the reader.
+    pub fn build(&self) -> Result<DumpReader> {
+        Ok(DumpReader {
+            format: self.format,
+            encoding: self.encoding,
+            overrides: self.overrides.clone(),
+            default_channel: self.default_channel,
+        })
+    }
+}
+
+/// Reads order dumps record by record.
+#[derive(Debug, Clone)]
+pub struct DumpReader {
+    format: Option<DumpFormat>,
+    encoding: Option<&'static Encoding>,
+    overrides: Vec<(Field, String)>,
+    default_channel: Channel,
+}
+
+const SNIFF_BYTES: usize = 64 * 1024;
+
+type Decoded = DecodeReaderBytes<Chain<Cursor<Vec<u8>>, File>, Vec<u8>>;
+
+impl DumpReader {
+    /// Reads the dump at `path`, handing every record to `sink` in file order.
+    ///
+    /// Returns the number of records read (blank lines are not records). Records that cannot
+    /// become orders reach the sink as [`ReadItem::Reject`]; only problems with the whole file
+    /// (it cannot be opened, it has no id or text column) are errors.
+    pub fn read_path<F: FnMut(ReadItem)>(&self, path: &Path, mut sink: F) -> Result<u64> {
+        let (format, decoded, encoding) = self.open(path).map_err(|e| e.in_file(path))?;
+        let ctx = RecordContext {
+            file: path.display().to_string(),
+            encoding_name: encoding.name(),
+            default_channel: self.default_channel,
+        };
+        match format {
+            DumpFormat::Csv | DumpFormat::Tsv => {
+                let delimiter = if format == DumpFormat::Tsv {
+                    b'\t'
+                } else {
+                    b','
+                };
+                self.read_delimited(decoded, delimiter, &ctx, &mut sink)
+            }
+            DumpFormat::Jsonl => self.read_jsonl(decoded, &ctx, &mut sink),
+        }
+        .map_err(|e| e.in_file(path))
+    }
+
+    fn open(&self, path: &Path) -> Result<(DumpFormat, Decoded, &'static Encoding)> {
+        let mut file = File::open(path)?;
+        let mut sample = Vec::with_capacity(SNIFF_BYTES);
+        (&mut file)
+            .take(SNIFF_BYTES as u64)
+            .read_to_end(&mut sample)?;
+        let at_eof = sample.len() < SNIFF_BYTES;
+        let encoding = match self.encoding {
+            Some(e) => e,
+            None => detect_encoding(&sample, at_eof),
+        };
+        let format = match self.format {
+            Some(f) => f,
+            None => detect_format(path, &sample, encoding),
+        };
+        let decoded = DecodeReaderBytesBuilder::new()
+            .encoding(Some(encoding))
+            .bom_override(true)
+            .strip_bom(true)
+            .build(Cursor::new(sample).chain(file));
+        Ok((format, decoded, encoding))
+    }
+
+    fn read_delimited<F: FnMut(ReadItem)>(
+        &self,
+        input: Decoded,
+        delimiter: u8,
+        ctx: &RecordContext,
+        sink: &mut F,
+    ) -> Result<u64> {
+        let mut csv = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(BufReader::with_capacity(1 << 16, input));
+        let mut record = csv::StringRecord::new();
+        // The header is the first record; an empty file has none and holds no orders.
+        let header_line = loop {
+            match csv.read_record(&mut record) {
+                Ok(false) => return Ok(0),
+                Ok(true) if record.iter().all(|f| f.trim().is_empty()) => continue,
+                Ok(true) => break record.position().map_or(1, |p| p.line()),
+                Err(e) => return Err(csv_fatal(e)),
+            }
+        };
+        let headers: Vec<String> = record.iter().map(|h| h.to_string()).collect();
+        let map = ColumnMap::from_headers(&headers, &self.overrides)
+            .map_err(|e| e.in_file(&ctx.file).at_line(header_line))?;
+        let joiner = (delimiter as char).to_string();
+        let mut records = 0u64;
+        loop {
+            match csv.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = record.position().map_or(0, |p| p.line());
+                    if record.iter().all(|f| f.trim().is_empty()) {
+                        continue;
+                    }
+                    records += 1;
+                    let raw = || record.iter().collect::<Vec<_>>().join(&joiner);
+                    if record.len() != headers.len() {
+                        sink(ReadItem::Reject(ctx.reject(
+                            line,
+                            None,
+                            format!(
+                                "row has {} fields but the header has {}",
+                                record.len(),
+                                headers.len()
+                            ),
+                            raw(),
+                        )));
+                        continue;
+                    }
+                    let cells = (0..headers.len()).map(|i| {
+                        (
+                            map.field_of(i),
+                            headers[i].as_str(),
+                            record.get(i).unwrap_or(""),
+                        )
+                    });
+                    match ctx.build_order(cells) {
+                        Ok(order) => sink(ReadItem::Order { order, line }),
+                        Err((field, reason)) => {
+                            sink(ReadItem::Reject(ctx.reject(line, field, reason, raw())))
+                        }
+                    }
+                }
+                Err(e) => {
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        return Err(csv_fatal(e));
+                    }
+                    records += 1;
+                    let line = e.position().map_or(0, |p| p.line());
+                    sink(ReadItem::Reject(ctx.reject(
+                        line,
+                        None,
+                        format!("malformed CSV record: {e}"),
+                        String::new(),
+                    )));
+                }
+            }
+        }
+        Ok(records)
+    }
+
+    fn read_jsonl<F: FnMut(ReadItem)>(
+        &self,
+        input: Decoded,
+        ctx: &RecordContext,
+        sink: &mut F,
+    ) -> Result<u64> {
+        let mut reader = BufReader::with_capacity(1 << 16, input);
+        let mut line_buf = String::new();
+        let mut line_no = 0u64;
+        let mut records = 0u64;
+        // Key sets repeat line after line: map each distinct one once.
+        let mut maps: FxHashMap<Vec<String>, std::result::Result<ColumnMap, String>> =
+            FxHashMap::default();
+        loop {
+            line_buf.clear();
+            let n = reader.read_line(&mut line_buf)?;
+            if n == 0 {
+                break;
+            }
+            line_no += 1;
+            let text = line_buf.trim();
+            if text.is_empty() {
+                continue;
+            }
+            records += 1;
+            let object: serde_json::Map<String, serde_json::Value> =
+                match serde_json::from_str(text) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        sink(ReadItem::Reject(ctx.reject(
+                            line_no,
+                            None,
+                            format!("invalid JSON: {e}"),
+                            text.to_string(),
+                        )));
+                        continue;
+                    }
+                };
+            let keys: Vec<String> = object.keys().cloned().collect();
+            let map = maps.entry(keys).or_insert_with_key(|keys| {
+                ColumnMap::from_headers(keys, &self.overrides).map_err(|e| e.to_string())
+            });
+            let map = match map {
+                Ok(m) => m,
+                Err(reason) => {
+                    sink(ReadItem::Reject(ctx.reject(
+                        line_no,
+                        None,
+                        reason.clone(),
+                        text.to_string(),
+                    )));
+                    continue;
+                }
+            };
+            let values: Vec<String> = object.values().map(json_to_text).collect();
+            let cells = object
+                .keys()
+                .enumerate()
+                .map(|(i, k)| (map.field_of(i), k.as_str(), values[i].as_str()));
+            match ctx.build_order(cells) {
+                Ok(order) => sink(ReadItem::Order {
+                    order,
+                    line: line_no,
+                }),
+                Err((field, reason)) => sink(ReadItem::Reject(ctx.reject(
+                    line_no,
+                    field,
+                    reason,
+                    text.to_string(),
+                ))),
+            }
+        }
+        Ok(records)
+    }
+}
+
+fn csv_fatal(e: csv::Error) -> Error {
+    // The CSV error's own message carries its position.
+    Error::new(ErrorKind::Csv(e))
+}
+
+fn json_to_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+struct RecordContext {
+    file: String,
+    encoding_name: &'static str,
+    default_channel: Channel,
+}
+
+impl RecordContext {
+    fn reject(&self, line: u64, field: Option<&str>, reason: String, raw: String) -> Reject {
+        Reject {
+            file: self.file.clone(),
+            line,
+            field: field.map(str::to_string),
+            reason,
+            raw,
+        }
+    }
+
+    /// Turns one record's cells (field, column name, value) into an order, or says which
+    /// column is at fault and why.
+    fn build_order<'a>(
+        &self,
+        cells: impl Iterator<Item = (Option<Field>, &'a str, &'a str)>,
+    ) -> std::result::Result<WorkOrder, (Option<&'a str>, String)> {
+        let mut order = WorkOrder::new("", "");
+        order.channel = self.default_channel;
+        let mut received_raw: Option<(&str, &str)> = None;
+        for (field, column, value) in cells {
+            if value.contains('\u{fffd}') {
+                return Err((
+                    Some(column),
+                    format!(
+                        "invalid byte sequence for {} in column {column:?}",
+                        self.encoding_name
+                    ),
+                ));
+            }
+            let trimmed = value.trim();
+            let opt = || (!trimmed.is_empty()).then(|| trimmed.to_string());
+            match field {
+                Some(Field::Id) => order.id = OrderId(trimmed.to_string()),
+                Some(Field::Channel) => {
+                    if !trimmed.is_empty() {
+                        order.channel = Channel::from_label(trimmed);
+                        if order.channel == Channel::Other {
+                            order.extra.insert(column.to_string(), value.to_string());
+                        }
+                    }
+                }
+                Some(Field::Received) => received_raw = Some((column, trimmed)),
+                Some(Field::Title) => order.title = trimmed.to_string(),
+                Some(Field::Text) => order.text = trimmed.to_string(),
+                Some(Field::Address) => order.address = opt(),
+                Some(Field::Reporter) => order.reporter = opt(),
+                Some(Field::Category) => order.category = opt(),
+                None => {
+                    order.extra.insert(column.to_string(), value.to_string());
+                }
+            }
+        }
+        if order.id.0.is_empty() {
+            return Err((None, "empty order id".to_string()));
+        }
+        if order.text.is_empty() && order.title.is_empty() {
+            return Err((None, "order has neither title nor text".to_string()));
+        }
+        if let Some((column, raw)) = received_raw {
+            if !raw.is_empty() {
+                match parse_timestamp(raw) {
+                    Some(t) => order.received = Some(t),
+                    None => {
+                        return Err((
+                            Some(column),
+                            format!("unparseable timestamp {raw:?} in column {column:?}"),
+                        ))
+                    }
+                }
+            }
+        }
+        Ok(order)
+    }
+}
+
+/// Picks the encoding of a file from its first bytes.
+fn detect_encoding(sample: &[u8], at_eof: bool) -> &'static Encoding {
+    if let Some((enc, _)) = Encoding::for_bom(sample) {
+        return enc;
+    }
+    // UTF-16 without BOM is rare in exports; CSV headers of ASCII would show NUL bytes.
+    let nuls = sample.iter().take(512).filter(|&&b| b == 0).count();
+    if nuls > 32 {
+        let even_nuls = sample
+            .iter()
+            .take(512)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count();
+        return if even_nuls * 2 > nuls {
+            UTF_16BE
+        } else {
+            UTF_16LE
+        };
+    }
+    // Count valid multi-byte UTF-8 characters against invalid sequences: GBK text fails UTF-8
+    // almost everywhere (and rarely forms a valid sequence), while a UTF-8 file with a stray
+    // bad byte fails once among many valid characters.
+    let mut valid_multibyte = 0usize;
+    let mut invalid = 0usize;
+    let mut rest = sample;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                valid_multibyte += s.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                valid_multibyte += std::str::from_utf8(good)
+                    .map(|s| s.chars().filter(|c| !c.is_ascii()).count())
+                    .unwrap_or(0);
+                match e.error_len() {
+                    Some(n) => {
+                        invalid += 1;
+                        rest = &bad[n..];
+                    }
+                    None => {
+                        // A sequence cut by the sample's end is only an error at end of file.
+                        if at_eof {
+                            invalid += 1;
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    if invalid == 0 || valid_multibyte >= invalid * 2 {
+        UTF_8
+    } else {
+        GB18030
+    }
+}
+
+fn detect_format(path: &Path, sample: &[u8], encoding: &'static Encoding) -> DumpFormat {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
+    if let Some(f) = ext.as_deref().and_then(DumpFormat::from_name) {
+        return f;
+    }
+    let (text, _, _) = encoding.decode(sample);
+    let first = text
+        .lines()
+        .map(|l| l.trim_start_matches('\u{feff}').trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    if first.starts_with('{') {
+        DumpFormat::Jsonl
+    } else if first.matches('\t').count() > first.matches(',').count() {
+        DumpFormat::Tsv
+    } else {
+        DumpFormat::Csv
+    }
+}
+
+/// Everything read from a set of dumps.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOutput {
+    /// The accepted orders, in input order.
+    pub orders: Vec<WorkOrder>,
+    /// The rejected records.
+    pub rejects: Vec<Reject>,
+    /// How many records were read (accepted + rejected).
+    pub records_read: u64,
+}
+
+/// Reads every dump in `paths` and drops repeated order ids into the rejects.
+///
+/// An order id seen before is rejected, and its reason says whether it repeats the first
+/// record exactly (an export that listed it twice) or with other content (two orders sharing
+/// an id, which needs a person to look): the first occurrence is kept either way, because it is
+/// the one the export wrote first. `progress` is called with the running record count.
+pub fn read_dumps(
+    reader: &DumpReader,
+    paths: &[PathBuf],
+    mut progress: impl FnMut(u64),
+) -> Result<ReadOutput> {
+    let mut out = ReadOutput::default();
+    let mut seen: FxHashMap<OrderId, (usize, u64)> = FxHashMap::default();
+    for path in paths {
+        let read = reader.read_path(path, |item| {
+            match item {
+                ReadItem::Order { order, line } => match seen.entry(order.id.clone()) {
+                    Entry::Vacant(v) => {
+                        v.insert((out.orders.len(), line));
+                        out.orders.push(order);
+                    }
+                    Entry::Occupied(o) => {
+                        let (idx, first_line) = *o.get();
+                        let first = &out.orders[idx];
+                        let same = *first == order;
+                        out.rejects.push(Reject {
+                            file: path.display().to_string(),
+                            line,
+                            field: Some("id".into()),
+                            reason: format!(
+                                "duplicate order id {:?} ({} the record at line {first_line}; the first is kept)",
+                                order.id.0,
+                                if same { "same content as" } else { "different content from" },
+                            ),
+                            raw: serde_json::to_string(&order).unwrap_or_default(),
+                        });
+                    }
+                },
+                ReadItem::Reject(r) => out.rejects.push(r),
+            }
+            progress(out.orders.len() as u64 + out.rejects.len() as u64);
+        })?;
+        out.records_read += read;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn read_bytes(name: &str, bytes: &[u8]) -> (Vec<WorkOrder>, Vec<Reject>, u64) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        File::create(&path).unwrap().write_all(bytes).unwrap();
+        let reader = DumpReaderBuilder::new().build().unwrap();
+        let out = read_dumps(&reader, &[path], |_| {}).unwrap();
+        (out.orders, out.rejects, out.records_read)
+    }
+
+    #[test]
+    fn csv_utf8_with_bom_and_embedded_newlines() {
+        let data = "\u{feff}工单编号,标题,诉求内容,来电时间\nA1,井盖,\"第一行\n第二行，\"\"引号\"\"\",2024-03-05 09:00:00\n\nA2,路灯,不亮,2024/3/6 8:00\n";
+        let (orders, rejects, n) = read_bytes("d.csv", data.as_bytes());
+        assert_eq!((orders.len(), rejects.len(), n), (2, 0, 2));
+        assert_eq!(orders[0].text, "第一行\n第二行，\"引号\"");
+        assert_eq!(
+            orders[1].received.unwrap().to_string(),
+            "2024-03-06 08:00:00"
+        );
+    }
+
+    #[test]
+    fn gb18030_is_detected() {
+        let text = "留言编号,留言主题,留言详情\n1,小区噪音扰民,晚上施工吵得睡不着\n";
+        let (bytes, _, _) = GB18030.encode(text);
+        let (orders, rejects, _) = read_bytes("d.csv", &bytes);
+        assert!(rejects.is_empty(), "{rejects:?}");
+        assert_eq!(orders[0].title, "小区噪音扰民");
+    }
+
+    #[test]
+    fn utf16le_with_bom_tsv() {
+        let text = "编号\t内容\nX1\t油烟扰民\n";
+        let mut bytes = vec![0xff, 0xfe];
+        for u in text.encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let (orders, rejects, _) = read_bytes("d.txt", &bytes);
+        assert!(rejects.is_empty(), "{rejects:?}");
+        assert_eq!(orders[0].text, "油烟扰民");
+    }
+
+    #[test]
+    fn rejects_name_line_field_and_reason() {
+        let data = "编号,内容,时间\nA1,正常,2024-01-01\nA2,坏时间,2024-02-30\nA3,少一列\n,无编号,2024-01-01\nA5,,\nA1,重复,2024-01-01\n";
+        let (orders, rejects, n) = read_bytes("bad.csv", data.as_bytes());
+        assert_eq!(n, 6);
+        assert_eq!(orders.len(), 1);
+        let summary: Vec<(u64, Option<&str>)> = rejects
+            .iter()
+            .map(|r| (r.line, r.field.as_deref()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (3, Some("时间")),
+                (4, None),
+                (5, None),
+                (6, None),
+                (7, Some("id"))
+            ]
+        );
+        assert!(rejects[0].reason.contains("unparseable timestamp"));
+        assert!(rejects[1].reason.contains("2 fields"));
+        assert!(rejects[4].reason.contains("different content"));
+        assert!(rejects.iter().all(|r| r.file.ends_with("bad.csv")));
+    }
+
+    #[test]
+    fn jsonl_with_broken_line_and_extras() {
+        let data = "{\"id\":\"J1\",\"text\":\"噪音\",\"channel\":\"微博\",\"likes\":3}\n{\"id\":\"J2\",\"text\":\n\n{\"id\":7,\"content\":\"路灯\"}\n";
+        let (orders, rejects, n) = read_bytes("d.jsonl", data.as_bytes());
+        assert_eq!(n, 3);
+        assert_eq!(orders.len(), 2);
+        assert_eq!(orders[0].channel, Channel::Weibo);
+        assert_eq!(orders[0].extra.get("likes").map(String::as_str), Some("3"));
+        assert_eq!(orders[1].id.as_str(), "7");
+        assert_eq!(rejects[0].line, 2);
+        assert!(rejects[0].reason.starts_with("invalid JSON"));
+    }
+
+    #[test]
+    fn invalid_bytes_in_utf8_file_reject_one_record() {
+        let mut bytes = "编号,内容\nA1,正常的一条投诉内容\nA2,坏"
+            .as_bytes()
+            .to_vec();
+        bytes.extend_from_slice(&[0xff, 0xfe, 0x41]);
+        bytes.extend_from_slice("字节\nA3,又一条正常投诉\n".as_bytes());
+        let (orders, rejects, n) = read_bytes("d.csv", &bytes);
+        assert_eq!((orders.len(), rejects.len(), n), (2, 1, 3));
+        assert_eq!(rejects[0].field.as_deref(), Some("内容"));
+        assert!(rejects[0].reason.contains("invalid byte sequence"));
+    }
+
+    #[test]
+    fn empty_and_header_only_files_hold_no_orders() {
+        assert_eq!(read_bytes("e.csv", b"").2, 0);
+        assert_eq!(read_bytes("h.csv", "编号,内容\n".as_bytes()).2, 0);
+    }
+
+    #[test]
+    fn missing_column_error_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nocol.csv");
+        std::fs::write(&path, "标题,地址\n井盖,路口\n").unwrap();
+        let reader = DumpReaderBuilder::new().build().unwrap();
+        let err = reader.read_path(&path, |_| {}).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("nocol.csv:1"), "{msg}");
+        assert!(msg.contains("no column for id"), "{msg}");
+    }
+}

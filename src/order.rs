@@ -1,0 +1,356 @@
+//! The data model: work orders as read from a dump, and the tickets they are merged into.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use crate::score::Explanation;
+
+/// The identifier of a work order (工单编号), unique within a run.
+///
+/// Ordering is by the identifier's text; it is the tie-breaker that makes every output of
+/// the crate deterministic.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OrderId(pub String);
+
+impl OrderId {
+    /// The identifier's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OrderId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for OrderId {
+    fn from(s: &str) -> OrderId {
+        OrderId(s.to_string())
+    }
+}
+
+/// The channel an order came in through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Channel {
+    /// The 12345 government service hotline (12345热线).
+    Hotline12345,
+    /// 110 non-emergency calls handed over to the platform (110非警务).
+    Police110,
+    /// Petitions (信访).
+    Petition,
+    /// The mayor's or a leader's mailbox (市长信箱 / 领导信箱).
+    MayorMailbox,
+    /// Online message boards (网上问政, 百姓呼声, 留言板).
+    MessageBoard,
+    /// Weibo posts watched by staff.
+    Weibo,
+    /// Douyin videos and comments.
+    Douyin,
+    /// Toutiao posts.
+    Toutiao,
+    /// Xiaohongshu notes.
+    Xiaohongshu,
+    /// WeChat (official accounts, mini programs, groups).
+    WeChat,
+    /// Grid workers' inspection reports (网格员).
+    GridWorker,
+    /// Anything else, or no channel column.
+    Other,
+}
+
+impl Channel {
+    /// Every channel, in declaration order.
+    pub const ALL: [Channel; 12] = [
+        Channel::Hotline12345,
+        Channel::Police110,
+        Channel::Petition,
+        Channel::MayorMailbox,
+        Channel::MessageBoard,
+        Channel::Weibo,
+        Channel::Douyin,
+        Channel::Toutiao,
+        Channel::Xiaohongshu,
+        Channel::WeChat,
+        Channel::GridWorker,
+        Channel::Other,
+    ];
+
+    /// Recognises a channel from the label an export uses ("12345热线", "微博", "hotline", …).
+    ///
+    /// Unknown or empty labels give [`Channel::Other`].
+    ///
+    /// # Example
+    /// ```
+    /// use complaint_dedup::Channel;
+    /// assert_eq!(Channel::from_label("12345市民热线"), Channel::Hotline12345);
+    /// assert_eq!(Channel::from_label("新浪微博"), Channel::Weibo);
+    /// assert_eq!(Channel::from_label("传真"), Channel::Other);
+    /// ```
+    pub fn from_label(label: &str) -> Channel {
+        let l = label.trim().to_lowercase();
+        // Order matters: more specific labels first ("110" before a generic "热线").
+        const RULES: &[(&[&str], Channel)] = &[
+            (&["110", "非警务", "police"], Channel::Police110),
+            (
+                &["12345", "热线", "hotline", "电话", "来电"],
+                Channel::Hotline12345,
+            ),
+            (&["信访", "petition", "来访"], Channel::Petition),
+            (&["信箱", "mailbox", "书记", "市长"], Channel::MayorMailbox),
+            (&["微博", "weibo"], Channel::Weibo),
+            (&["抖音", "douyin", "tiktok"], Channel::Douyin),
+            (&["头条", "toutiao"], Channel::Toutiao),
+            (
+                &["小红书", "xiaohongshu", "rednote", "xhs"],
+                Channel::Xiaohongshu,
+            ),
+            (&["微信", "wechat", "公众号", "小程序"], Channel::WeChat),
+            (&["网格", "grid"], Channel::GridWorker),
+            (
+                &["问政", "留言", "呼声", "论坛", "board", "网站", "网络"],
+                Channel::MessageBoard,
+            ),
+        ];
+        for (needles, channel) in RULES {
+            if needles.iter().any(|n| l.contains(n)) {
+                return *channel;
+            }
+        }
+        Channel::Other
+    }
+
+    /// The channel's stable machine name, as used in outputs (`hotline12345`, `weibo`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Hotline12345 => "hotline12345",
+            Channel::Police110 => "police110",
+            Channel::Petition => "petition",
+            Channel::MayorMailbox => "mayor_mailbox",
+            Channel::MessageBoard => "message_board",
+            Channel::Weibo => "weibo",
+            Channel::Douyin => "douyin",
+            Channel::Toutiao => "toutiao",
+            Channel::Xiaohongshu => "xiaohongshu",
+            Channel::WeChat => "we_chat",
+            Channel::GridWorker => "grid_worker",
+            Channel::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One work order (工单) as read from a dump.
+///
+/// The reporter is held in memory as given so that repeat complaints can be recognised, but
+/// outputs carry only its salted hash (see [`reporter_hash`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkOrder {
+    /// The order's identifier (工单编号 / 留言编号).
+    pub id: OrderId,
+    /// The channel it came through.
+    pub channel: Channel,
+    /// When it was received, in local (China Standard) time; `None` if the dump left it empty.
+    pub received: Option<NaiveDateTime>,
+    /// The title or subject (标题 / 留言主题); empty if the channel has none.
+    pub title: String,
+    /// The complaint text (诉求内容 / 留言详情).
+    pub text: String,
+    /// Where it happened (事发地址), if the dump has it.
+    pub address: Option<String>,
+    /// Who reported it: a phone number or an account.
+    pub reporter: Option<String>,
+    /// The category (诉求类型 / 分类), if the dump has it.
+    pub category: Option<String>,
+    /// Columns the reader did not map, carried through untouched (column name → value).
+    pub extra: BTreeMap<String, String>,
+}
+
+impl WorkOrder {
+    /// A new order with the given id and text and every other field empty.
+    ///
+    /// # Example
+    /// ```
+    /// use complaint_dedup::{Channel, WorkOrder};
+    /// let mut order = WorkOrder::new("GD001", "枫桥雅苑小区旁工地夜间施工，噪音扰民");
+    /// order.channel = Channel::Hotline12345;
+    /// assert_eq!(order.id.as_str(), "GD001");
+    /// ```
+    pub fn new(id: &str, text: &str) -> WorkOrder {
+        WorkOrder {
+            id: OrderId::from(id),
+            channel: Channel::Other,
+            received: None,
+            title: String::new(),
+            text: text.to_string(),
+            address: None,
+            reporter: None,
+            category: None,
+            extra: BTreeMap::new(),
+        }
+    }
+}
+
+/// The salted hash of a reporter (phone number or account) that outputs carry instead of it.
+///
+/// The reporter is trimmed before hashing, so " 13800000000" and "13800000000" agree. The result
+/// is 16 hex digits of SHA-256 over the salt and the reporter: equal reporters give equal hashes
+/// for one salt, and without the salt the number cannot be looked up in a table of phone numbers.
+///
+/// # Example
+/// ```
+/// use complaint_dedup::reporter_hash;
+/// let a = reporter_hash("city-salt", "13800000000");
+/// assert_eq!(a, reporter_hash("city-salt", " 13800000000 "));
+/// assert_ne!(a, reporter_hash("other-salt", "13800000000"));
+/// assert_eq!(a.len(), 16);
+/// ```
+pub fn reporter_hash(salt: &str, reporter: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(salt.as_bytes());
+    hasher.update([0u8]);
+    hasher.update(reporter.trim().as_bytes());
+    let digest = hasher.finalize();
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// How a ticket member relates to the ticket's canonical order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// The canonical order itself (母单): the earliest received, ties broken by id.
+    Canonical,
+    /// The same reporter complaining again (重复投诉), through any channel.
+    RepeatComplaint,
+    /// Another reporter of the same event through the same channel (多人反映).
+    MultipleReporters,
+    /// Another reporter of the same event through another channel (跨渠道).
+    CrossChannel,
+}
+
+impl Relation {
+    /// The relation's machine name, as written to `assignments.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Relation::Canonical => "canonical",
+            Relation::RepeatComplaint => "repeat_complaint",
+            Relation::MultipleReporters => "multiple_reporters",
+            Relation::CrossChannel => "cross_channel",
+        }
+    }
+}
+
+impl fmt::Display for Relation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One order inside a ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketMember {
+    /// The order.
+    pub order_id: OrderId,
+    /// Its channel.
+    pub channel: Channel,
+    /// When it was received.
+    pub received: Option<NaiveDateTime>,
+    /// The salted hash of its reporter.
+    pub reporter_hash: Option<String>,
+    /// How it relates to the canonical order.
+    pub relation: Relation,
+    /// The score of the link that brought it into the ticket (1 for the canonical order).
+    pub score: f32,
+    /// The order it was linked to (`None` for the canonical order).
+    pub matched: Option<OrderId>,
+    /// Why it was linked (`None` for the canonical order).
+    pub explanation: Option<Explanation>,
+}
+
+/// A canonical ticket (母单 with its 子单): one problem, however many times it was reported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    /// The ticket's identifier, derived from its canonical order's id (`T-<order id>`).
+    pub ticket_id: String,
+    /// The canonical order (母单).
+    pub canonical: OrderId,
+    /// The canonical order's title, or the start of its text, for people reading the output.
+    pub summary: String,
+    /// Every member, the canonical order first, then by time received and id.
+    pub members: Vec<TicketMember>,
+    /// The channels the problem was reported through, sorted.
+    pub channels: Vec<Channel>,
+    /// The earliest time received among members.
+    pub first_seen: Option<NaiveDateTime>,
+    /// The latest time received among members.
+    pub last_seen: Option<NaiveDateTime>,
+}
+
+impl Ticket {
+    /// The ticket id for a canonical order.
+    pub fn id_for(canonical: &OrderId) -> String {
+        format!("T-{}", canonical.0)
+    }
+
+    /// Whether the ticket merged more than one order.
+    pub fn is_merged(&self) -> bool {
+        self.members.len() > 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_labels_from_real_exports() {
+        let cases = [
+            ("12345热线", Channel::Hotline12345),
+            ("市民热线", Channel::Hotline12345),
+            ("110非警务警情", Channel::Police110),
+            ("信访", Channel::Petition),
+            ("市长信箱", Channel::MayorMailbox),
+            ("网上问政", Channel::MessageBoard),
+            ("百姓呼声", Channel::MessageBoard),
+            ("抖音", Channel::Douyin),
+            ("今日头条", Channel::Toutiao),
+            ("小红书", Channel::Xiaohongshu),
+            ("微信公众号", Channel::WeChat),
+            ("网格员", Channel::GridWorker),
+            ("Weibo", Channel::Weibo),
+            ("", Channel::Other),
+        ];
+        for (label, want) in cases {
+            assert_eq!(Channel::from_label(label), want, "{label}");
+        }
+    }
+
+    #[test]
+    fn channel_serde_name_matches_name() {
+        for c in Channel::ALL {
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.name()));
+        }
+    }
+
+    #[test]
+    fn reporter_hash_is_stable_and_salted() {
+        let h = reporter_hash("s", "13900001111");
+        assert_eq!(h, reporter_hash("s", "13900001111"));
+        assert_ne!(h, reporter_hash("s", "13900001112"));
+        assert!(h.chars().all(|c| c.is_ascii_hexdigit()));
+    }
+}

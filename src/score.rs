@@ -1,0 +1,441 @@
+//! Pairwise scoring: how likely two orders report the same problem, and why.
+//!
+//! The score in [0, 1] starts from text similarity (TF-IDF cosine over content terms, and
+//! strsim's normalised Levenshtein over titles) and then weighs the evidence that decides
+//! duplicates in this domain: the same place or entity, the same problem, the time between
+//! them, the same reporter, the same category. A conflict (two different 小区, two different
+//! problems) pulls the score down however similar the wording, because "same problem at the
+//! neighbouring 小区" and "same 小区, another problem" are the common false merges.
+
+use serde::{Deserialize, Serialize};
+
+use crate::fingerprint::{cosine, Fingerprint};
+use crate::text::{core_similarity, PlaceKind, ProblemLexicon};
+
+/// The weights and penalties of the score. `Default` holds the tuned values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreWeights {
+    /// Weight of the text cosine in the base similarity (the rest goes to the title).
+    pub text: f32,
+    /// Added, times the place similarity, when both orders name the same place.
+    pub place_agree: f32,
+    /// Subtracted when both name places of one kind and none of them agree.
+    pub place_conflict: f32,
+    /// Added when the orders share a problem class.
+    pub problem_agree: f32,
+    /// Subtracted when both raise problems and share none.
+    pub problem_conflict: f32,
+    /// Added when the reporter is the same.
+    pub same_reporter: f32,
+    /// Subtracted when both have a category and they differ.
+    pub category_conflict: f32,
+    /// Days within which the time gap costs nothing.
+    pub time_free_days: f32,
+    /// Subtracted, at most, for a long time gap (reached at four times `time_free_days`).
+    pub time_penalty: f32,
+    /// Text cosine from which two orders count as reposts whatever else differs.
+    pub repost_cosine: f32,
+}
+
+impl Default for ScoreWeights {
+    fn default() -> Self {
+        ScoreWeights {
+            text: 0.6,
+            place_agree: 0.25,
+            place_conflict: 0.45,
+            problem_agree: 0.2,
+            problem_conflict: 0.25,
+            same_reporter: 0.05,
+            category_conflict: 0.05,
+            time_free_days: 45.0,
+            time_penalty: 0.15,
+            repost_cosine: 0.9,
+        }
+    }
+}
+
+/// Whether and how two orders' places agree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum PlaceEvidence {
+    /// Both name this place (as `a` and `b`), with this core similarity.
+    Agree {
+        /// The name in the first order.
+        a: String,
+        /// The name in the second order.
+        b: String,
+        /// Similarity of the cores, in [0, 1].
+        similarity: f32,
+    },
+    /// Both name places of one kind, and none agree.
+    Conflict {
+        /// A place of the first order.
+        a: String,
+        /// A place of the same kind in the second order.
+        b: String,
+    },
+    /// Not enough places to say.
+    Unknown,
+}
+
+/// Whether and how two orders' problems agree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum ProblemEvidence {
+    /// Both raise these problems.
+    Agree {
+        /// Labels of the shared problem classes.
+        shared: Vec<String>,
+    },
+    /// Both raise problems and share none.
+    Conflict {
+        /// Labels of the first order's problems.
+        a: Vec<String>,
+        /// Labels of the second order's problems.
+        b: Vec<String>,
+    },
+    /// At least one order raises no known problem.
+    Unknown,
+}
+
+/// Why two orders scored what they did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// TF-IDF cosine of the content terms.
+    pub text: f32,
+    /// Normalised Levenshtein similarity of the titles, if both have one.
+    pub title: Option<f32>,
+    /// Place agreement.
+    pub place: PlaceEvidence,
+    /// Problem agreement.
+    pub problem: ProblemEvidence,
+    /// Days between the two orders, if both times are known.
+    pub days_apart: Option<f32>,
+    /// Whether the reporter is the same.
+    pub same_reporter: bool,
+    /// Whether the categories agree, if both have one.
+    pub same_category: Option<bool>,
+    /// Whether the normalised content is identical (a repost).
+    pub exact_repost: bool,
+    /// Content terms both share, most informative first (filled in for outputs).
+    pub shared_terms: Vec<String>,
+}
+
+/// Scores pairs of fingerprints.
+#[derive(Debug, Clone)]
+pub struct Scorer {
+    weights: ScoreWeights,
+}
+
+impl Default for Scorer {
+    fn default() -> Self {
+        Scorer::new(ScoreWeights::default())
+    }
+}
+
+/// The parts of a score, without the strings an [`Explanation`] carries.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Parts {
+    text: f32,
+    title: Option<f32>,
+    place: Option<(usize, usize, f32)>,
+    place_conflict: Option<(usize, usize)>,
+    problem_shared: usize,
+    problem_weak: bool,
+    problem_conflict: bool,
+    days_apart: Option<f32>,
+    same_reporter: bool,
+    same_category: Option<bool>,
+}
+
+impl Scorer {
+    /// A scorer with the given weights.
+    pub fn new(weights: ScoreWeights) -> Scorer {
+        Scorer { weights }
+    }
+
+    /// The weights.
+    pub fn weights(&self) -> &ScoreWeights {
+        &self.weights
+    }
+
+    /// The score of a pair, in [0, 1]; never NaN.
+    pub fn score(&self, a: &Fingerprint, b: &Fingerprint) -> f32 {
+        self.combine(&parts(a, b))
+    }
+
+    /// The score of a pair and its explanation (without shared terms, which need the text).
+    pub fn explain(
+        &self,
+        a: &Fingerprint,
+        b: &Fingerprint,
+        lexicon: &ProblemLexicon,
+    ) -> (f32, Explanation) {
+        let p = parts(a, b);
+        let score = self.combine(&p);
+        let place = if let Some((i, j, s)) = p.place {
+            PlaceEvidence::Agree {
+                a: a.places[i].name.clone(),
+                b: b.places[j].name.clone(),
+                similarity: s,
+            }
+        } else if let Some((i, j)) = p.place_conflict {
+            PlaceEvidence::Conflict {
+                a: a.places[i].name.clone(),
+                b: b.places[j].name.clone(),
+            }
+        } else {
+            PlaceEvidence::Unknown
+        };
+        let labels = |ids: &[u16]| -> Vec<String> {
+            ids.iter().map(|p| lexicon.label(*p).to_string()).collect()
+        };
+        let problem = if p.problem_shared > 0 || p.problem_weak {
+            let (pa, pb) = if p.problem_shared > 0 {
+                (&a.problems, &b.problems)
+            } else {
+                (&a.generic_problems, &b.generic_problems)
+            };
+            let shared: Vec<u16> = pa
+                .iter()
+                .copied()
+                .filter(|x| pb.binary_search(x).is_ok())
+                .collect();
+            ProblemEvidence::Agree {
+                shared: labels(&shared),
+            }
+        } else if p.problem_conflict {
+            ProblemEvidence::Conflict {
+                a: labels(&a.problems),
+                b: labels(&b.problems),
+            }
+        } else {
+            ProblemEvidence::Unknown
+        };
+        let explanation = Explanation {
+            text: round3(p.text),
+            title: p.title.map(round3),
+            place,
+            problem,
+            days_apart: p.days_apart.map(|d| (d * 10.0).round() / 10.0),
+            same_reporter: p.same_reporter,
+            same_category: p.same_category,
+            exact_repost: a.content_key == b.content_key,
+            shared_terms: Vec::new(),
+        };
+        (score, explanation)
+    }
+
+    fn combine(&self, p: &Parts) -> f32 {
+        let w = &self.weights;
+        let base = match p.title {
+            Some(t) => w.text * p.text + (1.0 - w.text) * t.max(p.text),
+            None => p.text,
+        };
+        let mut s = base;
+        if let Some((_, _, sim)) = p.place {
+            s += w.place_agree * sim;
+        } else if p.place_conflict.is_some() {
+            s -= w.place_conflict;
+        }
+        if p.problem_shared > 0 {
+            s += w.problem_agree;
+        } else if p.problem_weak {
+            s += w.problem_agree / 2.0;
+        } else if p.problem_conflict {
+            s -= w.problem_conflict;
+        }
+        if p.same_reporter {
+            s += w.same_reporter;
+        }
+        if p.same_category == Some(false) {
+            s -= w.category_conflict;
+        }
+        if let Some(days) = p.days_apart {
+            if days > w.time_free_days {
+                let over = ((days - w.time_free_days) / (3.0 * w.time_free_days)).min(1.0);
+                s -= w.time_penalty * over;
+            }
+        }
+        if p.text >= w.repost_cosine {
+            s = s.max(p.text);
+        }
+        if s.is_nan() {
+            return 0.0;
+        }
+        s.clamp(0.0, 1.0)
+    }
+}
+
+fn round3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Kinds whose names identify one entity: two different ones of these mean two problems.
+fn is_identifying(kind: PlaceKind) -> bool {
+    !matches!(kind, PlaceKind::Public)
+}
+
+fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
+    let text = cosine(&a.terms, &b.terms);
+    let title = (!a.title.is_empty() && !b.title.is_empty())
+        .then(|| strsim::normalized_levenshtein(&a.title, &b.title) as f32);
+
+    let mut best: Option<(usize, usize, f32)> = None;
+    let mut conflict: Option<(usize, usize)> = None;
+    for (i, pa) in a.places.iter().enumerate() {
+        for (j, pb) in b.places.iter().enumerate() {
+            if pa.kind != pb.kind && !(compatible(pa.kind, pb.kind)) {
+                continue;
+            }
+            let sim = core_similarity(&pa.core, &pb.core);
+            if sim >= 0.5 {
+                if best.is_none_or(|(_, _, s)| sim > s) {
+                    best = Some((i, j, sim));
+                }
+            } else if conflict.is_none() && pa.kind == pb.kind && is_identifying(pa.kind) {
+                conflict = Some((i, j));
+            }
+        }
+    }
+
+    let shared = a
+        .problems
+        .iter()
+        .filter(|x| b.problems.binary_search(x).is_ok())
+        .count();
+    let problem_conflict = shared == 0 && !a.problems.is_empty() && !b.problems.is_empty();
+    // A generic class ("noise") agrees only where a specific one cannot decide.
+    let problem_weak = shared == 0
+        && !problem_conflict
+        && a.generic_problems
+            .iter()
+            .any(|x| b.generic_problems.binary_search(x).is_ok());
+
+    Parts {
+        text,
+        title,
+        place: best,
+        place_conflict: if best.is_some() { None } else { conflict },
+        problem_shared: shared,
+        problem_weak,
+        problem_conflict,
+        days_apart: match (a.minute, b.minute) {
+            (Some(x), Some(y)) => Some((x - y).abs() as f32 / 1440.0),
+            _ => None,
+        },
+        same_reporter: a.reporter.is_some() && a.reporter == b.reporter,
+        same_category: match (a.category, b.category) {
+            (Some(x), Some(y)) => Some(x == y),
+            _ => None,
+        },
+    }
+}
+
+/// Kinds that name the same sort of thing under different suffixes (a 小区 is often called by
+/// its developer's project name, a 工地 by its company).
+fn compatible(a: PlaceKind, b: PlaceKind) -> bool {
+    use PlaceKind::*;
+    matches!(
+        (a, b),
+        (Residential, Site) | (Site, Residential) | (Company, Site) | (Site, Company)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fingerprint::{Analyzer, CorpusStats};
+    use crate::order::WorkOrder;
+    use std::sync::OnceLock;
+
+    fn analyzer() -> &'static Analyzer {
+        static A: OnceLock<Analyzer> = OnceLock::new();
+        A.get_or_init(|| Analyzer::new().unwrap())
+    }
+
+    /// Fingerprints weighed against each other (and a little background text).
+    fn fps(texts: &[&str]) -> Vec<Fingerprint> {
+        let background = [
+            "金沙路路灯不亮",
+            "翠湖湾物业费上涨",
+            "学校门口乱停车",
+            "农民工工资被拖欠",
+            "公交站台破损",
+            "菜市场占道经营",
+        ];
+        let mut all: Vec<Fingerprint> = texts
+            .iter()
+            .chain(background.iter())
+            .enumerate()
+            .map(|(i, t)| analyzer().fingerprint(&WorkOrder::new(&i.to_string(), t), "s"))
+            .collect();
+        let mut stats = CorpusStats::default();
+        for fp in &all {
+            stats.add(fp);
+        }
+        for fp in &mut all {
+            fp.weigh(&stats);
+        }
+        all.truncate(texts.len());
+        all
+    }
+
+    #[test]
+    fn same_place_same_problem_in_other_words_scores_high() {
+        let f = fps(&[
+            "市民来电反映：枫桥雅苑小区旁边工地每天夜里施工到凌晨，噪音很大，要求处理。",
+            "枫桥雅苑业主：隔壁工地半夜还在打桩，吵得根本睡不着觉！",
+        ]);
+        let s = Scorer::default();
+        let (score, why) = s.explain(&f[0], &f[1], analyzer().problems());
+        assert!(score >= 0.5, "{score} {why:?}");
+        assert!(matches!(why.place, PlaceEvidence::Agree { .. }), "{why:?}");
+        assert!(
+            matches!(why.problem, ProblemEvidence::Agree { .. }),
+            "{why:?}"
+        );
+    }
+
+    #[test]
+    fn same_place_other_problem_scores_low() {
+        let f = fps(&[
+            "枫桥雅苑小区旁边工地夜间施工噪音扰民",
+            "枫桥雅苑小区地下车库积水，电梯经常故障",
+        ]);
+        let (score, why) = Scorer::default().explain(&f[0], &f[1], analyzer().problems());
+        assert!(score < 0.45, "{score} {why:?}");
+    }
+
+    #[test]
+    fn same_problem_other_place_scores_low() {
+        let f = fps(&[
+            "枫桥雅苑小区楼下烧烤店油烟扰民",
+            "翠湖湾小区楼下烧烤店油烟扰民",
+        ]);
+        let (score, why) = Scorer::default().explain(&f[0], &f[1], analyzer().problems());
+        assert!(
+            matches!(why.place, PlaceEvidence::Conflict { .. }),
+            "{why:?}"
+        );
+        assert!(score < 0.45, "{score} {why:?}");
+    }
+
+    #[test]
+    fn reposts_score_one_and_score_is_symmetric_and_bounded() {
+        let f = fps(&[
+            "枫桥雅苑小区楼下烧烤店油烟扰民",
+            "枫桥雅苑小区楼下烧烤店油烟扰民",
+        ]);
+        let s = Scorer::default();
+        assert!((s.score(&f[0], &f[1]) - 1.0).abs() < 1e-4);
+        let g = fps(&["枫桥雅苑停车难", "金沙路井盖缺失", ""]);
+        for x in &g {
+            for y in &g {
+                let v = s.score(x, y);
+                assert!((0.0..=1.0).contains(&v));
+                assert_eq!(v, s.score(y, x));
+            }
+        }
+    }
+}

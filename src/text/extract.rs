@@ -1,0 +1,570 @@
+//! Features pulled from an order's normalised text: the places and entities it names, and the
+//! problems it raises.
+//!
+//! Duplicates share a place or entity *and* a problem while their wording differs (DOMAIN.md).
+//! Places are found by their suffixes (小区, 花园, 新城, 中学, 村, 路, 公司, 工地, …) and the
+//! name before them, cut at administrative units and function words: "天心区桂语新城小区" and
+//! "桂语新城" both give the core "桂语". Problems come from the shipped lexicon
+//! (`dict/problems.txt`), matched as substrings so that segmentation cannot hide them.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind, Result};
+
+const PROBLEMS: &str = include_str!("../../dict/problems.txt");
+
+/// What kind of place or entity a [`Place`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceKind {
+    /// A residential compound: 小区, 花园, 新城, 苑, 府, 公寓, …
+    Residential,
+    /// A school or kindergarten.
+    School,
+    /// A road, street, bridge or crossing.
+    Road,
+    /// A village or hamlet.
+    Village,
+    /// A company, developer, factory or plant.
+    Company,
+    /// A construction site or project.
+    Site,
+    /// A market, mall, shop, restaurant or hotel.
+    Business,
+    /// A hospital or clinic.
+    Hospital,
+    /// A park, square, station or other public facility.
+    Public,
+}
+
+/// A place or entity named in an order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Place {
+    /// Its kind, from the suffix.
+    pub kind: PlaceKind,
+    /// The distinctive part of the name, without district prefix or generic suffix ("桂语").
+    pub core: String,
+    /// The name as found, core and suffix ("桂语新城小区").
+    pub name: String,
+}
+
+/// Index of a problem class in the [`ProblemLexicon`].
+pub type ProblemId = u16;
+
+/// The problem classes and the substrings that signal them.
+#[derive(Debug, Clone)]
+pub struct ProblemLexicon {
+    ids: Vec<String>,
+    labels: Vec<String>,
+    matcher: AhoCorasick,
+    pattern_problem: Vec<ProblemId>,
+}
+
+impl ProblemLexicon {
+    /// The shipped lexicon.
+    pub fn shipped() -> ProblemLexicon {
+        ProblemLexicon::parse(PROBLEMS).expect("the shipped problem lexicon is valid")
+    }
+
+    /// Parses a lexicon: `id<TAB>label<TAB>term|term|…` per line, `#` comments.
+    pub fn parse(text: &str) -> Result<ProblemLexicon> {
+        let mut ids = Vec::new();
+        let mut labels = Vec::new();
+        let mut terms = Vec::new();
+        let mut pattern_problem = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim_end();
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut parts = line.split('\t');
+            let (Some(id), Some(label), Some(list)) = (parts.next(), parts.next(), parts.next())
+            else {
+                return Err(Error::new(ErrorKind::Dictionary(format!(
+                    "problem lexicon line {}: expected id<TAB>label<TAB>terms",
+                    n + 1
+                ))));
+            };
+            let pid = ProblemId::try_from(ids.len())
+                .map_err(|_| Error::new(ErrorKind::Dictionary("too many problems".into())))?;
+            ids.push(id.trim().to_string());
+            labels.push(label.trim().to_string());
+            for term in list.split('|').map(str::trim).filter(|t| !t.is_empty()) {
+                terms.push(term.to_lowercase());
+                pattern_problem.push(pid);
+            }
+        }
+        let matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&terms)
+            .map_err(|e| Error::new(ErrorKind::Dictionary(e.to_string())))?;
+        Ok(ProblemLexicon {
+            ids,
+            labels,
+            matcher,
+            pattern_problem,
+        })
+    }
+
+    /// The number of problem classes.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether the lexicon has no classes.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The machine id of a problem class (`construction_noise`).
+    pub fn id(&self, p: ProblemId) -> &str {
+        &self.ids[p as usize]
+    }
+
+    /// The Chinese label of a problem class (`施工噪音`).
+    pub fn label(&self, p: ProblemId) -> &str {
+        &self.labels[p as usize]
+    }
+
+    /// Whether a class is generic ("noise", "smell"): weaker evidence than a specific one.
+    /// Generic classes have ids ending in `_generic`.
+    pub fn is_generic(&self, p: ProblemId) -> bool {
+        self.ids[p as usize].ends_with("_generic")
+    }
+
+    /// The problem classes `text` raises, sorted, each once.
+    pub fn find(&self, text: &str, out: &mut Vec<ProblemId>) {
+        out.clear();
+        for m in self.matcher.find_overlapping_iter(text) {
+            out.push(self.pattern_problem[m.pattern().as_usize()]);
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+}
+
+/// Suffixes that end a place name, with their kind. `None` marks words that contain a suffix
+/// but are not places (政府 ends in 府, 城管 starts with 城): matching them first keeps them
+/// from being read as names.
+const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
+    use PlaceKind::*;
+    &[
+        ("小区", Some(Residential)),
+        ("花园", Some(Residential)),
+        ("家园", Some(Residential)),
+        ("公寓", Some(Residential)),
+        ("新城", Some(Residential)),
+        ("新村", Some(Residential)),
+        ("华庭", Some(Residential)),
+        ("公馆", Some(Residential)),
+        ("山庄", Some(Residential)),
+        ("名苑", Some(Residential)),
+        ("雅苑", Some(Residential)),
+        ("花苑", Some(Residential)),
+        ("佳园", Some(Residential)),
+        ("名都", Some(Residential)),
+        ("豪庭", Some(Residential)),
+        ("苑", Some(Residential)),
+        ("府", Some(Residential)),
+        ("湾", Some(Residential)),
+        ("庭", Some(Residential)),
+        ("郡", Some(Residential)),
+        ("园", Some(Residential)),
+        ("城", Some(Residential)),
+        ("里", Some(Residential)),
+        ("幼儿园", Some(School)),
+        ("小学", Some(School)),
+        ("中学", Some(School)),
+        ("学校", Some(School)),
+        ("学院", Some(School)),
+        ("大学", Some(School)),
+        ("一中", Some(School)),
+        ("二中", Some(School)),
+        ("三中", Some(School)),
+        ("实验学校", Some(School)),
+        ("路", Some(Road)),
+        ("大道", Some(Road)),
+        ("大街", Some(Road)),
+        ("街", Some(Road)),
+        ("巷", Some(Road)),
+        ("桥", Some(Road)),
+        ("立交", Some(Road)),
+        ("隧道", Some(Road)),
+        ("高速", Some(Road)),
+        ("路口", Some(Road)),
+        ("村", Some(Village)),
+        ("组", Some(Village)),
+        ("公司", Some(Company)),
+        ("集团", Some(Company)),
+        ("厂", Some(Company)),
+        ("搅拌站", Some(Company)),
+        ("养殖场", Some(Company)),
+        ("物业", Some(Company)),
+        ("工地", Some(Site)),
+        ("项目", Some(Site)),
+        ("市场", Some(Business)),
+        ("商场", Some(Business)),
+        ("超市", Some(Business)),
+        ("酒店", Some(Business)),
+        ("饭店", Some(Business)),
+        ("餐馆", Some(Business)),
+        ("餐厅", Some(Business)),
+        ("广场", Some(Business)),
+        ("大厦", Some(Business)),
+        ("ktv", Some(Business)),
+        ("医院", Some(Hospital)),
+        ("卫生院", Some(Hospital)),
+        ("诊所", Some(Hospital)),
+        ("公园", Some(Public)),
+        ("车站", Some(Public)),
+        ("地铁站", Some(Public)),
+        ("公交站", Some(Public)),
+        ("高铁站", Some(Public)),
+        ("垃圾站", Some(Public)),
+        // Words holding a suffix that are not places.
+        ("政府", None),
+        ("城管", None),
+        ("城市", None),
+        ("城区", None),
+        ("城乡", None),
+        ("县城", None),
+        ("城中村", None),
+        ("园区", None),
+        ("园林", None),
+        ("庭院", None),
+        ("家庭", None),
+        ("法庭", None),
+        ("开庭", None),
+        ("这里", None),
+        ("那里", None),
+        ("哪里", None),
+        ("家里", None),
+        ("夜里", None),
+        ("心里", None),
+        ("公里", None),
+        ("里面", None),
+        ("里程", None),
+        ("邻里", None),
+        ("村民", None),
+        ("村委", None),
+        ("村里", None),
+        ("农村", None),
+        ("组织", None),
+        ("小组", None),
+        ("组长", None),
+        ("路灯", None),
+        ("路面", None),
+        ("路段", None),
+        ("路边", None),
+        ("道路", None),
+        ("马路", None),
+        ("线路", None),
+        ("街道", None),
+        ("街头", None),
+        ("街面", None),
+        ("沿街", None),
+        ("临街", None),
+        ("厂家", None),
+        ("厂房", None),
+        ("项目部", None),
+        ("物业费", None),
+        ("物业公司", Some(Company)),
+        ("开发公司", Some(Company)),
+        ("港湾", None),
+        ("城镇", None),
+        ("城建", None),
+        ("进城", None),
+        ("全城", None),
+    ]
+};
+
+/// Characters at which a place name stops when read leftwards from its suffix: administrative
+/// units, function words, pronouns and positions.
+fn is_name_boundary(c: char) -> bool {
+    matches!(
+        c,
+        '市' | '区'
+            | '县'
+            | '镇'
+            | '乡'
+            | '省'
+            | '道'
+            | '的'
+            | '了'
+            | '在'
+            | '是'
+            | '和'
+            | '与'
+            | '及'
+            | '对'
+            | '向'
+            | '到'
+            | '从'
+            | '把'
+            | '被'
+            | '给'
+            | '我'
+            | '你'
+            | '他'
+            | '她'
+            | '们'
+            | '住'
+            | '于'
+            | '这'
+            | '那'
+            | '该'
+            | '本'
+            | '个'
+            | '旁'
+            | '边'
+            | '近'
+            | '附'
+            | '内'
+            | '外'
+            | '前'
+            | '后'
+            | '号'
+            | '栋'
+            | '楼'
+            | '有'
+            | '为'
+            | '都'
+            | '就'
+            | '也'
+            | '还'
+            | '又'
+            | '很'
+            | '太'
+            | '让'
+            | '去'
+            | '来'
+            | '说'
+            | '要'
+            | '请'
+            | '将'
+            | '等'
+            | '或'
+            | '并'
+            | '而'
+            | '但'
+            | '却'
+            | '各'
+            | '此'
+            | '其'
+            | '某'
+            | '隔'
+            | '壁'
+    ) || !(is_cjk(c) || c.is_ascii_alphanumeric())
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2FA1F)
+}
+
+/// Words that end a name when read leftwards: times, positions, people and verbs that sit
+/// right before a place in running text ("每天晚上搅拌站", "投诉旁边工地").
+const CORE_STOP_WORDS: &[&str] = &[
+    "每天", "晚上", "早上", "凌晨", "半夜", "夜间", "夜里", "白天", "天天", "经常", "一直", "现在",
+    "目前", "最近", "附近", "周边", "旁边", "门口", "对面", "隔壁", "楼下", "楼上", "一个", "这个",
+    "那个", "整个", "我们", "你们", "他们", "业主", "居民", "市民", "大家", "没有", "不是", "已经",
+    "还是", "就是", "发现", "反映", "投诉", "举报", "希望", "要求", "导致", "造成", "由于", "因为",
+    "所以", "但是", "而且", "位于", "靠近", "紧邻", "关于", "整改", "处理", "解决", "建设", "修建",
+    "新建", "所在", "所属", "周围", "小区", "沿线", "家住", "住户", "租户", "商户", "请问", "咨询",
+    "请求", "强烈", "严重",
+];
+
+fn core_stops() -> &'static AhoCorasick {
+    static STOPS: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
+    STOPS.get_or_init(|| AhoCorasick::new(CORE_STOP_WORDS).expect("stop-word automaton builds"))
+}
+
+/// Cuts a candidate name after the last stop word in it.
+fn trim_core(core: &str) -> &str {
+    match core_stops().find_iter(core).last() {
+        Some(m) => &core[m.end()..],
+        None => core,
+    }
+}
+
+/// Longest core kept, in characters: names are short, and a long run is a sentence.
+const MAX_CORE_CHARS: usize = 8;
+
+/// Finds places in normalised text.
+#[derive(Debug, Clone)]
+pub struct PlaceFinder {
+    matcher: AhoCorasick,
+}
+
+impl Default for PlaceFinder {
+    fn default() -> Self {
+        PlaceFinder::new()
+    }
+}
+
+impl PlaceFinder {
+    /// A finder with the built-in suffixes.
+    pub fn new() -> PlaceFinder {
+        let matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(SUFFIXES.iter().map(|(s, _)| s))
+            .expect("suffix automaton builds");
+        PlaceFinder { matcher }
+    }
+
+    /// Appends the places named in `text` to `out` (duplicates removed, sorted).
+    ///
+    /// # Example
+    /// ```
+    /// use complaint_dedup::text::{PlaceFinder, PlaceKind};
+    /// let mut places = Vec::new();
+    /// PlaceFinder::new().find("天心区桂语新城小区旁边的工地夜间施工", &mut places);
+    /// assert_eq!(places[0].core, "桂语");
+    /// assert_eq!(places[0].kind, PlaceKind::Residential);
+    /// ```
+    pub fn find(&self, text: &str, out: &mut Vec<Place>) {
+        let start_len = out.len();
+        // End (byte offset) of the previous suffix match: a name never reaches back over it.
+        let mut prev_end = 0usize;
+        // The place the previous suffix ended, to fold "雅苑" + "小区" into one name.
+        let mut prev_place_end: Option<usize> = None;
+        for m in self.matcher.find_iter(text) {
+            let (suffix, kind) = SUFFIXES[m.pattern().as_usize()];
+            let Some(kind) = kind else {
+                prev_end = m.end();
+                prev_place_end = None;
+                continue;
+            };
+            let before = &text[prev_end..m.start()];
+            let mut core_start = m.start();
+            for (chars, (i, c)) in before.char_indices().rev().enumerate() {
+                if is_name_boundary(c) || chars == MAX_CORE_CHARS {
+                    break;
+                }
+                core_start = prev_end + i;
+            }
+            let core = trim_core(&text[core_start..m.start()]);
+            if core.is_empty() && prev_place_end == Some(m.start()) {
+                // "枫桥雅苑小区": the second suffix belongs to the place just found.
+                if let Some(last) = out.last_mut() {
+                    last.name.push_str(suffix);
+                }
+                prev_end = m.end();
+                prev_place_end = Some(m.end());
+                continue;
+            }
+            let cjk = core.chars().filter(|c| is_cjk(*c)).count();
+            // A name needs at least two characters: "我们小区", "农村" are not places. A
+            // rejected one-character suffix leaves its text to the next suffix: in "枫桥雅苑"
+            // the 桥 of 枫桥 is not a bridge.
+            if cjk < 2 {
+                prev_place_end = None;
+                continue;
+            }
+            prev_end = m.end();
+            out.push(Place {
+                kind,
+                core: core.to_string(),
+                name: format!("{core}{suffix}"),
+            });
+            prev_place_end = Some(m.end());
+        }
+        let found = &mut out[start_len..];
+        found.sort();
+        let mut deduped: Vec<Place> = out.drain(start_len..).collect();
+        deduped.dedup_by(|a, b| a.kind == b.kind && a.core == b.core);
+        out.extend(deduped);
+    }
+}
+
+/// How well two place cores agree, in [0, 1]: 1 when equal or one contains the other (both at
+/// least two characters), else the Dice coefficient of their character bigrams.
+pub fn core_similarity(a: &str, b: &str) -> f32 {
+    if a == b {
+        return 1.0;
+    }
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la >= 2 && lb >= 2 && (a.contains(b) || b.contains(a)) {
+        return 1.0;
+    }
+    let bigrams = |s: &str| -> Vec<(char, char)> {
+        let cs: Vec<char> = s.chars().collect();
+        let mut v: Vec<(char, char)> = cs.windows(2).map(|w| (w[0], w[1])).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let (ba, bb) = (bigrams(a), bigrams(b));
+    if ba.is_empty() || bb.is_empty() {
+        return 0.0;
+    }
+    let shared = ba.iter().filter(|x| bb.binary_search(x).is_ok()).count();
+    2.0 * shared as f32 / (ba.len() + bb.len()) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cores(text: &str) -> Vec<(PlaceKind, String)> {
+        let mut out = Vec::new();
+        PlaceFinder::new().find(text, &mut out);
+        out.into_iter().map(|p| (p.kind, p.core)).collect()
+    }
+
+    #[test]
+    fn names_are_cut_at_admin_units_and_function_words() {
+        use PlaceKind::*;
+        assert_eq!(
+            cores("天心区桂语新城小区"),
+            vec![(Residential, "桂语".into())]
+        );
+        assert_eq!(
+            cores("东湖区翠微街道枫桥雅苑5栋"),
+            vec![(Residential, "枫桥".into())]
+        );
+        assert_eq!(
+            cores("我住在锦绣江南滨江苑，旁边的金沙路上有个搅拌站"),
+            vec![(Residential, "锦绣江南滨江".into()), (Road, "金沙".into())]
+        );
+    }
+
+    #[test]
+    fn words_that_only_contain_a_suffix_are_not_places() {
+        assert!(cores("区政府和城管局都不管，这里的路灯不亮").is_empty());
+        assert!(cores("我们小区").is_empty());
+        assert!(cores("农村道路").is_empty());
+    }
+
+    #[test]
+    fn core_similarity_handles_aliases() {
+        assert_eq!(core_similarity("桂语", "桂语"), 1.0);
+        assert_eq!(core_similarity("锦绣江南滨江", "滨江"), 1.0);
+        assert!(core_similarity("枫桥", "翠湖") < 0.1);
+        assert!(core_similarity("金沙洲", "金沙湾") > 0.4);
+    }
+
+    #[test]
+    fn problems_are_found_by_substring() {
+        let lex = ProblemLexicon::shipped();
+        assert!(lex.len() >= 40);
+        let mut found = Vec::new();
+        lex.find("半夜还在打桩，吵得睡不着", &mut found);
+        assert!(!found.is_empty());
+        let noise: Vec<&str> = found.iter().map(|p| lex.id(*p)).collect();
+        lex.find("开发商捆绑销售车位", &mut found);
+        let parking: Vec<&str> = found.iter().map(|p| lex.id(*p)).collect();
+        assert!(
+            noise.iter().all(|p| !parking.contains(p)),
+            "{noise:?} {parking:?}"
+        );
+    }
+
+    #[test]
+    fn bad_lexicon_line_is_an_error() {
+        assert!(ProblemLexicon::parse("only_one_field\n").is_err());
+        let lex = ProblemLexicon::parse("# c\nnoise\t噪音\t噪音|扰民\n").unwrap();
+        assert_eq!(lex.len(), 1);
+        assert_eq!(lex.label(0), "噪音");
+    }
+}

@@ -1,0 +1,260 @@
+//! Text normalisation: what is compared is not what was written.
+//!
+//! Folds full-width forms to half-width, traditional characters to simplified, ASCII to lower
+//! case and every run of white space or control characters to one space; removes URLs,
+//! @mentions, bracketed media tags (`[图片]`, `【视频】`), emoji and channel boilerplate
+//! ("市民来电反映", "尊敬的领导您好"); keeps the words of `#话题#` but drops the marks; and masks
+//! phone, ID and other long numbers, which identify people, not problems.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+use rustc_hash::FxHashMap;
+
+const T2S_TABLE: &str = include_str!("../../dict/t2s.txt");
+const BOILERPLATE: &str = include_str!("../../dict/boilerplate.txt");
+
+/// Normalises order text for comparison. Build one and share it: construction compiles the
+/// boilerplate automaton and the traditional→simplified table.
+///
+/// # Example
+/// ```
+/// use complaint_dedup::text::Normalizer;
+/// let n = Normalizer::new();
+/// assert_eq!(
+///     n.normalize("市民来电反映：東湖區１２号樓夜間施工，電話13812345678 [图片]😡"),
+///     "东湖区12号楼夜间施工,电话"
+/// );
+/// ```
+#[derive(Debug, Clone)]
+pub struct Normalizer {
+    t2s: FxHashMap<char, char>,
+    boilerplate: AhoCorasick,
+    patterns: &'static Patterns,
+}
+
+#[derive(Debug)]
+struct Patterns {
+    url: Regex,
+    mention: Regex,
+    media_tag: Regex,
+    topic: Regex,
+    number: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
+    PATTERNS.get_or_init(|| Patterns {
+        url: Regex::new(r"(?:https?://|www\.)[!-~]*").expect("valid regex"),
+        mention: Regex::new(r"@[^\s@#,.!?:;，。！？：；、]{1,20}").expect("valid regex"),
+        media_tag: Regex::new(r"\[[^\[\]\s]{1,8}\]").expect("valid regex"),
+        topic: Regex::new(r"#([^#\s]{1,40})#").expect("valid regex"),
+        number: Regex::new(r"[0-9][0-9-]{5,}[0-9x]").expect("valid regex"),
+    })
+}
+
+impl Default for Normalizer {
+    fn default() -> Self {
+        Normalizer::new()
+    }
+}
+
+impl Normalizer {
+    /// A normaliser with the shipped traditional→simplified table and boilerplate list.
+    pub fn new() -> Normalizer {
+        Normalizer::with_boilerplate(std::iter::empty::<&str>())
+    }
+
+    /// A normaliser that also removes the given phrases (after folding them like the text).
+    pub fn with_boilerplate<I, S>(extra: I) -> Normalizer
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let t2s = parse_t2s(T2S_TABLE);
+        let shipped = BOILERPLATE
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(str::to_string);
+        let extra = extra.into_iter().map(|s| s.as_ref().to_string());
+        let mut phrases: Vec<String> = shipped
+            .chain(extra)
+            .map(|l| {
+                let mut out = String::new();
+                fold_chars(l.trim(), &t2s, &mut out);
+                out.trim().to_string()
+            })
+            .filter(|l| !l.is_empty())
+            .collect();
+        phrases.sort();
+        phrases.dedup();
+        let boilerplate = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&phrases)
+            .expect("boilerplate automaton builds");
+        Normalizer {
+            t2s,
+            boilerplate,
+            patterns: patterns(),
+        }
+    }
+
+    /// Normalises `text` into a new string.
+    pub fn normalize(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        self.normalize_into(text, &mut out);
+        out
+    }
+
+    /// Normalises `text` into `out` (cleared first), reusing its allocation.
+    pub fn normalize_into(&self, text: &str, out: &mut String) {
+        out.clear();
+        fold_chars(text, &self.t2s, out);
+        let p = self.patterns;
+        let mut s = std::mem::take(out);
+        for re in [&p.url, &p.mention, &p.media_tag] {
+            if let std::borrow::Cow::Owned(o) = re.replace_all(&s, " ") {
+                s = o;
+            }
+        }
+        if let std::borrow::Cow::Owned(o) = p.topic.replace_all(&s, " $1 ") {
+            s = o;
+        }
+        if let std::borrow::Cow::Owned(o) = p.number.replace_all(&s, |c: &regex::Captures| {
+            let m = &c[0];
+            let digits = m.bytes().filter(u8::is_ascii_digit).count();
+            // Phone numbers (7+ digits), ID numbers (18), bank cards: identifying, not evidence.
+            // Shorter runs (dates, amounts, building numbers) stay.
+            if digits >= 7 {
+                " ".to_string()
+            } else {
+                m.to_string()
+            }
+        }) {
+            s = o;
+        }
+        let mut without_boilerplate = String::with_capacity(s.len());
+        self.boilerplate
+            .replace_all_with(&s, &mut without_boilerplate, |_, _, dst| {
+                dst.push(' ');
+                true
+            });
+        collapse_spaces(&without_boilerplate, out);
+    }
+}
+
+/// Character-level folding: width, script, case, white space and symbols.
+fn fold_chars(text: &str, t2s: &FxHashMap<char, char>, out: &mut String) {
+    for c in text.chars() {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            '【' | '〔' => '[',
+            '】' | '〕' => ']',
+            _ => c,
+        };
+        let c = t2s.get(&c).copied().unwrap_or(c);
+        if c.is_ascii_uppercase() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_whitespace() || c.is_control() || is_decoration(c) {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// Emoji, pictographs, dingbats, variation selectors and joiners: mood, not content.
+fn is_decoration(c: char) -> bool {
+    matches!(c as u32,
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0xFE00..=0xFE0F
+        | 0x200B..=0x200F | 0x2060..=0x206F | 0xE000..=0xF8FF | 0xFEFF | 0xE0000..=0xE007F)
+}
+
+fn collapse_spaces(s: &str, out: &mut String) {
+    out.clear();
+    let mut pending_space = false;
+    for c in s.chars() {
+        if c == ' ' {
+            pending_space = !out.is_empty();
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+}
+
+fn parse_t2s(table: &str) -> FxHashMap<char, char> {
+    table
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut it = l.split('\t');
+            let from = it.next()?.chars().next()?;
+            let to = it.next()?.chars().next()?;
+            Some((from, to))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn width_script_case_and_space() {
+        let n = Normalizer::new();
+        assert_eq!(n.normalize("ＡＢＣ　１２３號樓"), "abc 123号楼");
+        assert_eq!(n.normalize("  第一行\n\t\t第二行\r\n "), "第一行 第二行");
+        assert_eq!(n.normalize("開發商還沒有交房"), "开发商还没有交房");
+    }
+
+    #[test]
+    fn social_media_noise_is_removed() {
+        let n = Normalizer::new();
+        let got =
+            n.normalize("@江城发布 #枫桥雅苑噪音# 太吵了😡😡 [图片] 【视频】 https://t.cn/abc 👍🏻");
+        assert_eq!(got, "枫桥雅苑噪音 太吵了");
+    }
+
+    #[test]
+    fn identifying_numbers_are_masked_short_numbers_kept() {
+        let n = Normalizer::new();
+        let got = n.normalize("电话13812345678，座机0731-88886666");
+        assert!(!got.chars().any(|c| c.is_ascii_digit()), "{got}");
+        assert!(got.starts_with("电话") && got.contains("座机"), "{got}");
+        assert_eq!(n.normalize("身份证43010219900101123x"), "身份证");
+        assert_eq!(n.normalize("3栋1202室，2024年3月"), "3栋1202室,2024年3月");
+    }
+
+    #[test]
+    fn boilerplate_is_removed() {
+        let n = Normalizer::new();
+        let got = n.normalize("市民来电反映：凤凰路井盖缺失。");
+        assert!(!got.contains("市民来电反映"), "{got}");
+        assert!(got.contains("凤凰路井盖缺失"), "{got}");
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        let n = Normalizer::new();
+        for s in [
+            "",
+            " ",
+            "\u{0}\u{1}",
+            "##",
+            "@",
+            "[",
+            "]]",
+            "\u{FEFF}",
+            "𠀀𠀁",
+            "a\u{FFFD}b",
+        ] {
+            let _ = n.normalize(s);
+        }
+    }
+}
