@@ -435,7 +435,7 @@ impl Deduper {
         Ticket {
             ticket_id: Ticket::id_for(&canon.id),
             canonical: canon.id.clone(),
-            summary: summary_source.trim().chars().take(60).collect(),
+            summary: mask_digits(summary_source.trim().chars().take(60)),
             first_seen: times.clone().min(),
             last_seen: times.max(),
             channels,
@@ -461,9 +461,41 @@ impl Deduper {
     }
 }
 
+/// The summary shown to people: long digit runs (phone and ID numbers) become `*`.
+fn mask_digits(chars: impl Iterator<Item = char>) -> String {
+    let chars: Vec<char> = chars.collect();
+    let mut out = String::with_capacity(chars.len() * 3);
+    let mut i = 0;
+    while i < chars.len() {
+        let run = chars[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(*c))
+            .count();
+        if run >= 7 {
+            out.extend(std::iter::repeat_n('*', run));
+            i += run;
+        } else if run > 0 {
+            out.extend(&chars[i..i + run]);
+            i += run;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summaries_mask_phone_numbers() {
+        assert_eq!(
+            mask_digits("我是13912345678的机主，3栋".chars()),
+            "我是***********的机主，3栋"
+        );
+    }
 
     fn orders() -> Vec<WorkOrder> {
         let texts = [

@@ -132,16 +132,9 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
-            ErrorKind::Io(e) => Some(e),
-            ErrorKind::Csv(e) => Some(e),
-            ErrorKind::Json(e) => Some(e),
-            _ => None,
-        }
-    }
-}
+// The message already carries the inner error's text, so `source` stays `None`: error
+// reporters that walk the chain would otherwise print it twice.
+impl std::error::Error for Error {}
 
 impl<T: Into<ErrorKind>> From<T> for Error {
     fn from(kind: T) -> Error {

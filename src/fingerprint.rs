@@ -40,13 +40,16 @@ pub struct Fingerprint {
     pub terms: Vec<(TermHash, f32)>,
     /// Places and entities named in the title, text or address.
     pub places: Vec<Place>,
+    /// For each place, the hashes of the content terms of its core: a text holding all of
+    /// them mentions the place even without its suffix ("枫桥的邻居们" for 枫桥雅苑).
+    pub place_terms: Vec<Vec<TermHash>>,
     /// Specific problem classes raised anywhere in the order.
     pub problems: Vec<ProblemId>,
     /// Generic problem classes ("noise", "smell") raised anywhere in the order.
     pub generic_problems: Vec<ProblemId>,
     /// Problem classes raised in the title (the main problem, for long letters).
     pub title_problems: Vec<ProblemId>,
-    /// The normalised title (empty if none).
+    /// The normalised title without its template words ("关于…的投诉"); empty if none.
     pub title: String,
     /// Hash of the normalised title, text and address: equal for exact reposts.
     pub content_key: u64,
@@ -151,8 +154,20 @@ impl Analyzer {
         self.places.find(&title, &mut places);
         self.places.find(&text, &mut places);
         self.places.find(&address, &mut places);
+        places.retain_mut(|p| self.clean_place(p));
         places.sort();
         places.dedup_by(|a, b| a.kind == b.kind && a.core == b.core);
+        let place_terms = places
+            .iter()
+            .map(|p| {
+                let mut words = Vec::new();
+                self.tokenizer.content_terms(&p.core, &mut words);
+                let mut hashes: Vec<TermHash> = words.into_iter().map(term_hash).collect();
+                hashes.sort_unstable();
+                hashes.dedup();
+                hashes
+            })
+            .collect();
 
         let mut title_problems = Vec::new();
         self.problems.find(&title, &mut title_problems);
@@ -171,9 +186,11 @@ impl Analyzer {
         text.hash(&mut key);
         address.hash(&mut key);
 
+        let title = strip_title_template(&title);
         Fingerprint {
             terms,
             places,
+            place_terms,
             problems,
             generic_problems,
             title_problems,
@@ -191,6 +208,125 @@ impl Analyzer {
                 .map(|c| term_hash(&self.normalizer.normalize(c))),
         }
     }
+}
+
+impl Analyzer {
+    /// Trims a found place to its name and says whether it is one.
+    ///
+    /// Words of the complaint's vocabulary (燃气, 混凝土, 培训机构) and stop words at either end
+    /// of the core are cut off ("求燃气公司" has no name left; "开发商江城" keeps 江城); a
+    /// one-character core survives only if core and suffix are not an ordinary word together
+    /// (澜庭 yes, 果园 no).
+    fn clean_place(&self, place: &mut Place) -> bool {
+        let suffix = place.name[place.core.len()..].to_string();
+        let words = self.tokenizer.segment(&place.core);
+        let tok = &self.tokenizer;
+        // Vocabulary, not a name: stop words, domain terms, common words (jieba counts 施工,
+        // 实验, 项目 in the thousands, 枫桥 or 砚池 in the tens) and a few words that name
+        // kinds of places in this domain.
+        let generic = |w: &str| {
+            tok.is_stopword(w)
+                || tok.is_domain_word(w)
+                || GENERIC_CORE_WORDS.contains(&w)
+                || !w.chars().any(|c| c.is_alphabetic())
+                || tok.word_freq(w).is_some_and(|f| f >= COMMON_WORD_FREQ)
+        };
+        let start = words.iter().position(|w| !generic(w));
+        let end = words.iter().rposition(|w| !generic(w));
+        let (Some(start), Some(end)) = (start, end) else {
+            return false;
+        };
+        let core: String = words[start..=end].concat();
+        let chars = core.chars().count();
+        if chars == 0 {
+            return false;
+        }
+        if chars == 1 {
+            let name = format!("{core}{suffix}");
+            if suffix.chars().count() != 1 || suffix == "城" || tok.knows_word(&name) {
+                return false;
+            }
+        }
+        place.name = format!("{core}{suffix}");
+        place.core = core;
+        true
+    }
+}
+
+/// jieba frequency from which a word is ordinary vocabulary rather than part of a name.
+const COMMON_WORD_FREQ: usize = 2000;
+
+/// Words that often stand before a place suffix without being a name ("老旧小区", "公交公司").
+const GENERIC_CORE_WORDS: &[&str] = &[
+    "老旧",
+    "混凝土",
+    "公交",
+    "维保",
+    "物业",
+    "开发",
+    "建筑",
+    "施工",
+    "房地产",
+    "置业",
+    "商品",
+    "安置",
+    "回迁",
+    "保障",
+    "廉租",
+    "公租",
+    "拆迁",
+    "农民",
+    "同班",
+    "附属",
+    "配套",
+    "新建",
+    "在建",
+    "周边",
+    "相关",
+    "涉事",
+    "该",
+    "本",
+    "此",
+    "某",
+    "全",
+    "各",
+    "多个",
+    "一些",
+];
+
+/// Words that frame a title rather than say anything ("关于…的投诉"): removed before titles
+/// are compared, or every templated title would look alike.
+const TITLE_TEMPLATE: &[&str] = &[
+    "关于",
+    "的投诉",
+    "的反映",
+    "的问题",
+    "的求助",
+    "的建议",
+    "的咨询",
+    "的举报",
+    "的诉求",
+    "投诉",
+    "反映",
+    "问题",
+    "求助",
+    "建议",
+    "咨询",
+    "举报",
+    "诉求",
+    "请求",
+    "恳请",
+    "再次",
+];
+
+fn strip_title_template(title: &str) -> String {
+    let mut t = title.to_string();
+    for w in TITLE_TEMPLATE {
+        if t.contains(w) {
+            t = t.replace(w, "");
+        }
+    }
+    t.trim().to_string()
 }
 
 fn minute_of(t: NaiveDateTime) -> i64 {
@@ -258,6 +394,14 @@ impl Fingerprint {
                 *w /= norm;
             }
         }
+    }
+
+    /// Whether this order's terms include every term of `core_terms` (and there is one).
+    pub fn mentions(&self, core_terms: &[TermHash]) -> bool {
+        !core_terms.is_empty()
+            && core_terms
+                .iter()
+                .all(|h| self.terms.binary_search_by_key(h, |(t, _)| *t).is_ok())
     }
 
     /// The `k` heaviest terms (after weighing), heaviest first, ties by hash.

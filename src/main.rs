@@ -138,6 +138,16 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
         reader.map_arg(m)?;
     }
     let reader = reader.build()?;
+    // Settings are checked before any input is read.
+    let mut builder = Deduper::builder();
+    builder.threshold(args.threshold).salt(&args.salt);
+    if let Some(n) = args.threads {
+        builder.threads(n);
+    }
+    if let Some(d) = &args.user_dict {
+        builder.user_dict(d);
+    }
+    let deduper = builder.build()?;
 
     let progress = if args.quiet {
         ProgressBar::hidden()
@@ -157,15 +167,6 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     })?;
     progress.set_position(read.records_read);
 
-    let mut builder = Deduper::builder();
-    builder.threshold(args.threshold).salt(&args.salt);
-    if let Some(n) = args.threads {
-        builder.threads(n);
-    }
-    if let Some(d) = &args.user_dict {
-        builder.user_dict(d);
-    }
-    let deduper = builder.build()?;
     progress.set_message(format!("deduplicating {} orders;", read.orders.len()));
     let out = deduper.run(&read.orders)?;
     progress.set_message("writing");

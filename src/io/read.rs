@@ -234,7 +234,8 @@ impl DumpReader {
             .delimiter(delimiter)
             .has_headers(false)
             .flexible(true)
-            .from_reader(BufReader::with_capacity(1 << 16, input));
+            .buffer_capacity(1 << 16)
+            .from_reader(QuoteTracker::new(input, delimiter));
         let mut record = csv::StringRecord::new();
         // The header is the first record; an empty file has none and holds no orders.
         let header_line = loop {
@@ -245,6 +246,15 @@ impl DumpReader {
                 Err(e) => return Err(csv_fatal(e)),
             }
         };
+        if csv.get_ref().ended_in_quoted_field() {
+            // Every line of the file went into the header: there is nothing to read orders from.
+            return Err(Error::from(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the header row opens a quoted field that is never closed",
+            ))
+            .in_file(&ctx.file)
+            .at_line(header_line));
+        }
         let headers: Vec<String> = record.iter().map(|h| h.to_string()).collect();
         let map = ColumnMap::from_headers(&headers, &self.overrides)
             .map_err(|e| e.in_file(&ctx.file).at_line(header_line))?;
@@ -260,6 +270,26 @@ impl DumpReader {
                     }
                     records += 1;
                     let raw = || record.iter().collect::<Vec<_>>().join(&joiner);
+                    if csv.get_ref().ended_in_quoted_field() {
+                        // The CSV parser closes such a field at end of file without a word; the
+                        // record holds the rest of the file, so keeping it would hide the loss.
+                        let column = record
+                            .len()
+                            .checked_sub(1)
+                            .and_then(|i| headers.get(i))
+                            .map(String::as_str);
+                        sink(ReadItem::Reject(ctx.reject(
+                            line,
+                            column,
+                            format!(
+                                "unterminated quoted field{}: the file ends inside it (a cut-off \
+                                 export, or a stray quote that swallowed the lines after it)",
+                                column.map(|c| format!(" in column {c:?}")).unwrap_or_default()
+                            ),
+                            raw(),
+                        )));
+                        continue;
+                    }
                     if record.len() != headers.len() {
                         sink(ReadItem::Reject(ctx.reject(
                             line,
@@ -334,10 +364,15 @@ impl DumpReader {
                 match serde_json::from_str(text) {
                     Ok(o) => o,
                     Err(e) => {
+                        let reason = if e.classify() == serde_json::error::Category::Data {
+                            format!("JSON line is {}, not an object", json_kind(text))
+                        } else {
+                            format!("invalid JSON: {e}")
+                        };
                         sink(ReadItem::Reject(ctx.reject(
                             line_no,
                             None,
-                            format!("invalid JSON: {e}"),
+                            reason,
                             text.to_string(),
                         )));
                         continue;
@@ -381,9 +416,93 @@ impl DumpReader {
     }
 }
 
+/// Follows the decoded bytes on their way to the CSV parser to see one thing it does not report:
+/// input that ends inside a quoted field. csv-core then closes the field at end of file, so a
+/// cut-off export, or a stray opening quote that swallowed every line after it, would pass as
+/// one well-formed record.
+///
+/// The states mirror csv-core's with quoting and doubled quotes on and no escape character:
+/// a quote opens a quoted field only at the start of a field; inside one, a quote either
+/// starts a doubled quote or closes the field.
+struct QuoteTracker<R> {
+    inner: R,
+    delimiter: u8,
+    state: QuoteState,
+    at_eof: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: the field's end, or the first half of `""`.
+    QuotedQuote,
+}
+
+impl<R: Read> QuoteTracker<R> {
+    fn new(inner: R, delimiter: u8) -> QuoteTracker<R> {
+        QuoteTracker {
+            inner,
+            delimiter,
+            state: QuoteState::FieldStart,
+            at_eof: false,
+        }
+    }
+
+    /// Whether the input has ended inside a quoted field. The CSV reader pulls more input
+    /// only once it has handed out every complete record, so when this turns true, the record
+    /// it hands out next is the last one: the one holding that field.
+    fn ended_in_quoted_field(&self) -> bool {
+        self.at_eof && self.state == QuoteState::Quoted
+    }
+}
+
+impl<R: Read> Read for QuoteTracker<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.at_eof = true;
+        }
+        let mut rest = &buf[..n];
+        while let Some((&b, tail)) = rest.split_first() {
+            if self.state == QuoteState::Quoted {
+                // Only a quote can end quoted text: skip to it in one step.
+                match memchr::memchr(b'"', rest) {
+                    Some(i) => {
+                        self.state = QuoteState::QuotedQuote;
+                        rest = &rest[i + 1..];
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            self.state = match self.state {
+                QuoteState::FieldStart | QuoteState::QuotedQuote if b == b'"' => QuoteState::Quoted,
+                _ if b == self.delimiter || b == b'\n' || b == b'\r' => QuoteState::FieldStart,
+                _ => QuoteState::Unquoted,
+            };
+            rest = tail;
+        }
+        Ok(n)
+    }
+}
+
 fn csv_fatal(e: csv::Error) -> Error {
     // The CSV error's own message carries its position.
     Error::new(ErrorKind::Csv(e))
+}
+
+/// What kind of JSON value a line that is not an object holds, for the reject's reason.
+fn json_kind(text: &str) -> &'static str {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Array(_)) => "an array",
+        Ok(serde_json::Value::Number(_)) => "a number",
+        Ok(serde_json::Value::String(_)) => "a string",
+        Ok(serde_json::Value::Bool(_)) => "a boolean",
+        Ok(serde_json::Value::Null) => "null",
+        Ok(serde_json::Value::Object(_)) | Err(_) => "a value",
+    }
 }
 
 fn json_to_text(v: &serde_json::Value) -> String {
@@ -481,7 +600,9 @@ fn detect_encoding(sample: &[u8], at_eof: bool) -> &'static Encoding {
     if let Some((enc, _)) = Encoding::for_bom(sample) {
         return enc;
     }
-    // UTF-16 without BOM is rare in exports; CSV headers of ASCII would show NUL bytes.
+    // UTF-16 without BOM is rare in exports; CSV headers of ASCII would show NUL bytes, all at
+    // even offsets (big-endian) or all at odd ones (little-endian). NULs at both, as in the
+    // NUL-padded cells of fixed-width database exports, are not UTF-16.
     let nuls = sample.iter().take(512).filter(|&&b| b == 0).count();
     if nuls > 32 {
         let even_nuls = sample
@@ -490,11 +611,13 @@ fn detect_encoding(sample: &[u8], at_eof: bool) -> &'static Encoding {
             .step_by(2)
             .filter(|&&b| b == 0)
             .count();
-        return if even_nuls * 2 > nuls {
-            UTF_16BE
-        } else {
-            UTF_16LE
-        };
+        let odd_nuls = nuls - even_nuls;
+        if even_nuls * 10 >= nuls * 9 {
+            return UTF_16BE;
+        }
+        if odd_nuls * 10 >= nuls * 9 {
+            return UTF_16LE;
+        }
     }
     // Count valid multi-byte UTF-8 characters against invalid sequences: GBK text fails UTF-8
     // almost everywhere (and rarely forms a valid sequence), while a UTF-8 file with a stray
@@ -582,25 +705,32 @@ pub fn read_dumps(
     mut progress: impl FnMut(u64),
 ) -> Result<ReadOutput> {
     let mut out = ReadOutput::default();
-    let mut seen: FxHashMap<OrderId, (usize, u64)> = FxHashMap::default();
-    for path in paths {
+    // Order id → (index in `out.orders`, index in `paths`, line).
+    let mut seen: FxHashMap<OrderId, (usize, usize, u64)> = FxHashMap::default();
+    for (file_idx, path) in paths.iter().enumerate() {
         let read = reader.read_path(path, |item| {
             match item {
                 ReadItem::Order { order, line } => match seen.entry(order.id.clone()) {
                     Entry::Vacant(v) => {
-                        v.insert((out.orders.len(), line));
+                        v.insert((out.orders.len(), file_idx, line));
                         out.orders.push(order);
                     }
                     Entry::Occupied(o) => {
-                        let (idx, first_line) = *o.get();
+                        let (idx, first_file, first_line) = *o.get();
                         let first = &out.orders[idx];
                         let same = *first == order;
+                        // "line 2" alone would point into the wrong file.
+                        let first_at = if first_file == file_idx {
+                            format!("line {first_line}")
+                        } else {
+                            format!("{}:{first_line}", paths[first_file].display())
+                        };
                         out.rejects.push(Reject {
                             file: path.display().to_string(),
                             line,
                             field: Some("id".into()),
                             reason: format!(
-                                "duplicate order id {:?} ({} the record at line {first_line}; the first is kept)",
+                                "duplicate order id {:?} ({} the record at {first_at}; the first is kept)",
                                 order.id.0,
                                 if same { "same content as" } else { "different content from" },
                             ),
@@ -720,6 +850,101 @@ mod tests {
     fn empty_and_header_only_files_hold_no_orders() {
         assert_eq!(read_bytes("e.csv", b"").2, 0);
         assert_eq!(read_bytes("h.csv", "编号,内容\n".as_bytes()).2, 0);
+    }
+
+    #[test]
+    fn unterminated_quoted_field_at_end_of_file_is_rejected() {
+        // Regression: csv-core closes the field at end of file, so a cut-off export was
+        // accepted, and a stray quote silently swallowed every record after it.
+        let cut = "编号,内容\nA1,完整\nA2,\"被截断";
+        let (orders, rejects, n) = read_bytes("cut.csv", cut.as_bytes());
+        assert_eq!((orders.len(), rejects.len(), n), (1, 1, 2));
+        assert_eq!(rejects[0].line, 3);
+        assert_eq!(rejects[0].field.as_deref(), Some("内容"));
+        assert!(rejects[0].reason.starts_with("unterminated quoted field"));
+
+        let stray = "编号,内容\nA1,正常\nA2,\"没有结束\nA3,被吞掉\nA4,也被吞掉\n";
+        let (orders, rejects, n) = read_bytes("stray.csv", stray.as_bytes());
+        assert_eq!((orders.len(), rejects.len(), n), (1, 1, 2));
+        assert_eq!(rejects[0].line, 3);
+        assert!(
+            rejects[0].raw.contains("A4,也被吞掉"),
+            "{:?}",
+            rejects[0].raw
+        );
+
+        // Closed quotes, doubled quotes and bare quotes inside unquoted fields are fine, with
+        // or without a final newline.
+        for ok in [
+            "编号,内容\nA1,\"完整\"",
+            "编号,内容\nA1,\"带\"\"引号\"\"\"\n",
+            "编号,内容\nA1,他说\"你好",
+            "编号,内容\nA1,\"a\"b\n",
+        ] {
+            let (orders, rejects, _) = read_bytes("ok.csv", ok.as_bytes());
+            assert_eq!((orders.len(), rejects.len()), (1, 0), "{ok:?}: {rejects:?}");
+        }
+    }
+
+    #[test]
+    fn unterminated_quote_in_header_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("head.csv");
+        std::fs::write(&path, "编号,\"内容\nA1,第一条\n").unwrap();
+        let reader = DumpReaderBuilder::new().build().unwrap();
+        let err = reader.read_path(&path, |_| {}).unwrap_err();
+        assert!(err.to_string().contains("head.csv:1"), "{err}");
+        assert!(err.to_string().contains("never closed"), "{err}");
+    }
+
+    #[test]
+    fn nul_padded_utf8_is_not_utf16() {
+        // Regression: more than 32 NULs in the first 512 bytes made any file UTF-16.
+        let pad = "\0".repeat(40);
+        let data = format!("编号,内容\nP1{pad},定长字段\nP2{pad},第二条\n");
+        assert_eq!(detect_encoding(data.as_bytes(), true), UTF_8);
+        let (orders, rejects, _) = read_bytes("pad.csv", data.as_bytes());
+        assert_eq!((orders.len(), rejects.len()), (2, 0));
+        // ASCII-heavy UTF-16 without BOM is still recognised.
+        let text = "id,text\nA1,street light out\nA2,noise at night\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(detect_encoding(&le, true), UTF_16LE);
+        assert_eq!(detect_encoding(&be, true), UTF_16BE);
+    }
+
+    #[test]
+    fn jsonl_lines_that_are_not_objects_say_so() {
+        let data = "[1,2]\n42\n\"s\"\nnull\n{\"id\":\"A\",\"text\":\"x\"}\n";
+        let (orders, rejects, n) = read_bytes("d.jsonl", data.as_bytes());
+        assert_eq!((orders.len(), rejects.len(), n), (1, 4, 5));
+        let reasons: Vec<&str> = rejects.iter().map(|r| r.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "JSON line is an array, not an object",
+                "JSON line is a number, not an object",
+                "JSON line is a string, not an object",
+                "JSON line is null, not an object",
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_across_files_names_the_first_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.csv");
+        let b = dir.path().join("b.csv");
+        std::fs::write(&a, "编号,内容\nX1,第一份\n").unwrap();
+        std::fs::write(&b, "编号,内容\nX2,第二份\nX1,第一份\n").unwrap();
+        let reader = DumpReaderBuilder::new().build().unwrap();
+        let out = read_dumps(&reader, &[a.clone(), b], |_| {}).unwrap();
+        assert_eq!(out.rejects.len(), 1);
+        let reason = &out.rejects[0].reason;
+        assert!(
+            reason.contains(&format!("same content as the record at {}:2", a.display())),
+            "{reason}"
+        );
     }
 
     #[test]

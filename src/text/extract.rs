@@ -127,10 +127,13 @@ impl ProblemLexicon {
         &self.labels[p as usize]
     }
 
-    /// Whether a class is generic ("noise", "smell"): weaker evidence than a specific one.
-    /// Generic classes have ids ending in `_generic`.
+    /// Whether a class is generic: a general nuisance ("noise", "smell", ids ending in
+    /// `_generic`) or a procedural or catch-all class that rides along with many problems
+    /// (calling the police, a developer's misconduct, the property company). Generic classes
+    /// agree weakly and never conflict.
     pub fn is_generic(&self, p: ProblemId) -> bool {
-        self.ids[p as usize].ends_with("_generic")
+        let id = self.ids[p as usize].as_str();
+        id.ends_with("_generic") || BROAD_PROBLEMS.contains(&id)
     }
 
     /// The problem classes `text` raises, sorted, each once.
@@ -143,6 +146,21 @@ impl ProblemLexicon {
         out.dedup();
     }
 }
+
+/// Problem classes that accompany many others rather than name one (see
+/// [`ProblemLexicon::is_generic`]).
+const BROAD_PROBLEMS: &[&str] = &[
+    "law_case",
+    "admin_service",
+    "official_misconduct",
+    "developer_violation",
+    "property_service",
+    "owners_committee",
+    "price_charges",
+    "consumer_dispute",
+    "labour_dispute",
+    "school_management",
+];
 
 /// Suffixes that end a place name, with their kind. `None` marks words that contain a suffix
 /// but are not places (政府 ends in 府, 城管 starts with 城): matching them first keeps them
@@ -194,7 +212,6 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("高速", Some(Road)),
         ("路口", Some(Road)),
         ("村", Some(Village)),
-        ("组", Some(Village)),
         ("公司", Some(Company)),
         ("集团", Some(Company)),
         ("厂", Some(Company)),
@@ -254,6 +271,15 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("小组", None),
         ("组长", None),
         ("路灯", None),
+        ("跑路", None),
+        ("上路", None),
+        ("一路", None),
+        ("走路", None),
+        ("出路", None),
+        ("半路", None),
+        ("套路", None),
+        ("电路", None),
+        ("水路", None),
         ("路面", None),
         ("路段", None),
         ("路边", None),
@@ -278,6 +304,9 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("全城", None),
     ]
 };
+
+/// One-character suffixes that may follow a one-character core ("澜庭", "鹭府").
+const SHORT_NAME_SUFFIXES: &[&str] = &["苑", "府", "湾", "庭", "郡", "园", "里"];
 
 /// Characters at which a place name stops when read leftwards from its suffix: administrative
 /// units, function words, pronouns and positions.
@@ -454,10 +483,12 @@ impl PlaceFinder {
                 continue;
             }
             let cjk = core.chars().filter(|c| is_cjk(*c)).count();
-            // A name needs at least two characters: "我们小区", "农村" are not places. A
-            // rejected one-character suffix leaves its text to the next suffix: in "枫桥雅苑"
-            // the 桥 of 枫桥 is not a bridge.
-            if cjk < 2 {
+            // A name needs two characters, or one before a one-character residential suffix
+            // ("澜庭" for 云谷澜庭; the analyzer drops those that are ordinary words, like 果园).
+            // A rejected suffix leaves its text to the next one: in "枫桥雅苑" the 桥 of 枫桥
+            // is not a bridge.
+            let short_ok = cjk == 1 && SHORT_NAME_SUFFIXES.contains(&suffix);
+            if cjk < 2 && !short_ok {
                 prev_place_end = None;
                 continue;
             }
@@ -477,6 +508,19 @@ impl PlaceFinder {
     }
 }
 
+/// How well two places agree, in [0, 1]: their cores by [`core_similarity`], or 1 when one
+/// full name contains the other ("澜庭" in "云谷澜庭").
+pub fn place_similarity(a: &Place, b: &Place) -> f32 {
+    let (na, nb) = (&a.name, &b.name);
+    if na.chars().count() >= 2
+        && nb.chars().count() >= 2
+        && (na.contains(nb.as_str()) || nb.contains(na.as_str()))
+    {
+        return 1.0;
+    }
+    core_similarity(&a.core, &b.core)
+}
+
 /// How well two place cores agree, in [0, 1]: 1 when equal or one contains the other (both at
 /// least two characters), else the Dice coefficient of their character bigrams.
 pub fn core_similarity(a: &str, b: &str) -> f32 {
@@ -484,7 +528,7 @@ pub fn core_similarity(a: &str, b: &str) -> f32 {
         return 1.0;
     }
     let (la, lb) = (a.chars().count(), b.chars().count());
-    if la >= 2 && lb >= 2 && (a.contains(b) || b.contains(a)) {
+    if la.min(lb) >= 2 && (a.contains(b) || b.contains(a)) {
         return 1.0;
     }
     let bigrams = |s: &str| -> Vec<(char, char)> {
@@ -527,6 +571,15 @@ mod tests {
             cores("我住在锦绣江南滨江苑，旁边的金沙路上有个搅拌站"),
             vec![(Residential, "锦绣江南滨江".into()), (Road, "金沙".into())]
         );
+    }
+
+    #[test]
+    fn short_aliases_before_residential_suffixes_are_kept() {
+        assert_eq!(
+            cores("澜庭二期业主"),
+            vec![(PlaceKind::Residential, "澜".into())]
+        );
+        assert!(cores("江城的夜").is_empty());
     }
 
     #[test]

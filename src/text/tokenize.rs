@@ -96,10 +96,16 @@ impl TokenizerBuilder {
             stopwords.insert(w.clone());
         }
         self.no_hmm.hash(&mut fingerprint);
+        let domain_words = without_comments(DOMAIN_DICT)
+            .lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .map(str::to_string)
+            .collect();
         Ok(Tokenizer {
             inner: Arc::new(Inner {
                 jieba,
                 stopwords,
+                domain_words,
                 hmm: !self.no_hmm,
                 fingerprint: fingerprint.finish(),
             }),
@@ -129,6 +135,7 @@ pub struct Tokenizer {
 struct Inner {
     jieba: Jieba,
     stopwords: FxHashSet<String>,
+    domain_words: FxHashSet<String>,
     hmm: bool,
     fingerprint: u64,
 }
@@ -185,6 +192,22 @@ impl Tokenizer {
     /// Whether `word` is a stop word.
     pub fn is_stopword(&self, word: &str) -> bool {
         self.inner.stopwords.contains(word)
+    }
+
+    /// Whether `word` is in the shipped domain dictionary: vocabulary of complaints (燃气,
+    /// 混凝土, 物业), never a name.
+    pub fn is_domain_word(&self, word: &str) -> bool {
+        self.inner.domain_words.contains(word)
+    }
+
+    /// How often jieba's dictionaries count `word` (a proxy for how ordinary it is), or `None`
+    /// if they do not hold it.
+    pub fn word_freq(&self, word: &str) -> Option<usize> {
+        let jieba = &self.inner.jieba;
+        // For a word jieba keeps whole, suggest_freq is its own frequency plus one.
+        jieba
+            .has_word(word)
+            .then(|| jieba.suggest_freq(word).saturating_sub(1))
     }
 
     /// Whether jieba's dictionaries (built-in, domain or user) hold `word`.

@@ -1,0 +1,1228 @@
+//! A realistic, deterministic generator of work orders with gold labels, for benchmarks and
+//! quality measurements at any scale.
+//!
+//! [`generate`] first invents a city: districts, streets and towns, roads and crossings,
+//! residential compounds (小区 / 花园 / 苑 / 府 / 新城 …, some of them phases of one estate),
+//! schools, companies and developers, villages, shops and public places, all named from
+//! character pools so that a million orders name tens of thousands of distinct places. It then
+//! plans *events* — one problem at one place (or one city-wide policy) over a stretch of time —
+//! and writes every report of every event afresh, in the style of the channel it came through.
+//!
+//! What it models, because the matcher must cope with it:
+//! - **Heavy-tailed event sizes.** Most events are reported once; sizes follow a power law
+//!   (P(size ≥ s) ≈ s^-1.5), so a long tail is reported dozens of times over weeks and, at a
+//!   million orders, a few hot events by thousands of people over months.
+//! - **Many vocabularies.** About fifty problem types, each with alternative titles, sources,
+//!   core statements, details, impacts and demands; reports pick and recombine them, fill in
+//!   the event's facts (building, hour, duration, shop or site name) in varying forms, and name
+//!   the place in varying ways (with or without district, street, developer, estate, "小区").
+//!   Two reports of one event therefore share the place and the problem but rarely a long
+//!   verbatim run of text.
+//! - **Channel styles.** The hotline operator's third-person summary ("市民来电反映：…要求相关
+//!   部门尽快处理。"), terse 110 records, petition letters and mayor's-mailbox letters (some over
+//!   1,000 characters, raising several problems), message-board posts with a title and a
+//!   greeting, Weibo and Douyin posts with #话题#, @accounts and emoji, Xiaohongshu notes,
+//!   WeChat messages and grid workers' inspection notes.
+//! - **Reporters who repeat themselves.** Residents of a place complain about several of its
+//!   problems under one phone number; some report one event again, as an exact repost, a
+//!   near-identical one, or in new words.
+//! - **Noise.** Typos and homophones, traditional characters, full-width digits, half-width
+//!   punctuation, emoji, boilerplate, very short (about ten characters) and very long texts.
+//! - **Hard negatives at every scale.** About a quarter of events are planted next to an
+//!   earlier one: the same place with another problem, the same problem at a neighbouring
+//!   place of the same kind, the same problem at the same place months later (a new event),
+//!   or the opposite demand at the same place (加装电梯 wanted / opposed).
+//!
+//! The output depends only on the [`GenerateConfig`]: the same configuration gives the same
+//! orders, byte for byte, whatever the thread count. Each event writes its reports from its own
+//! random stream, so events are written in parallel on the current rayon pool.
+//!
+//! # Example
+//! ```
+//! use complaint_dedup::generate::{generate, GenerateConfig};
+//!
+//! let config = GenerateConfig { orders: 500, seed: 7, ..GenerateConfig::default() };
+//! let (orders, gold) = generate(&config);
+//! assert_eq!(orders.len(), 500);
+//! assert_eq!(gold.len(), 500);
+//! assert_eq!(orders[0].id, gold[0].0);
+//! assert_eq!(generate(&config).0, orders); // deterministic
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::error::{Error, Result};
+use crate::order::{Channel, OrderId, WorkOrder};
+
+/// What to generate.
+///
+/// # Example
+/// ```
+/// use complaint_dedup::generate::GenerateConfig;
+/// let config = GenerateConfig { orders: 100_000, seed: 42, ..GenerateConfig::default() };
+/// assert_eq!(config.days, 365);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct GenerateConfig {
+    /// How many orders to generate, exactly.
+    ///
+    /// By default, 10,000.
+    pub orders: usize,
+    /// The seed of every random choice: equal seeds give equal output.
+    ///
+    /// By default, 1.
+    pub seed: u64,
+    /// The first day of the period in which events start.
+    ///
+    /// By default, 2024-01-01.
+    pub start: NaiveDate,
+    /// How many days events start over. Hot events go on for weeks or months, so some reports
+    /// fall after the period.
+    ///
+    /// By default, 365.
+    pub days: u32,
+    /// How much noise (typos, traditional characters, full-width digits, very short texts…) to
+    /// add: 0 for none, 1 for the mix real exports show, more for worse.
+    ///
+    /// By default, 1.0.
+    pub noise: f64,
+}
+
+impl Default for GenerateConfig {
+    fn default() -> Self {
+        GenerateConfig {
+            orders: 10_000,
+            seed: 1,
+            start: NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"),
+            days: 365,
+            noise: 1.0,
+        }
+    }
+}
+
+/// Generates `config.orders` orders and their gold labels `(order id, event id)`.
+///
+/// Orders come sorted by time received; the gold list is in the same order as the orders.
+/// Order ids carry a channel prefix (`RX` hotline, `WZ` message board, `WB` Weibo, …) and a
+/// running number in time order; event ids are `E` and a number.
+pub fn generate(config: &GenerateConfig) -> (Vec<WorkOrder>, Vec<(OrderId, String)>) {
+    let lex = lexicon();
+    let (city, events) = plan(config, lex);
+    let scene_base = SceneBase {
+        city: &city,
+        lex,
+        noise: config.noise.max(0.0),
+        period_days: config.days.max(1),
+    };
+    let drafts: Vec<Vec<Draft>> = events
+        .par_iter()
+        .enumerate()
+        .map(|(i, ev)| {
+            let mut rng = Rng::stream(config.seed, 2, i as u64);
+            scene_base.write_event(ev, &mut rng)
+        })
+        .collect();
+    let mut keyed: Vec<(i64, u32, u32)> = Vec::with_capacity(config.orders);
+    for (e, ds) in drafts.iter().enumerate() {
+        for (k, d) in ds.iter().enumerate() {
+            keyed.push((d.secs, e as u32, k as u32));
+        }
+    }
+    keyed.par_sort_unstable();
+    let base = config
+        .start
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists");
+    let mut drafts = drafts;
+    let mut orders = Vec::with_capacity(keyed.len());
+    let mut gold = Vec::with_capacity(keyed.len());
+    for (i, &(secs, e, k)) in keyed.iter().enumerate() {
+        let d = std::mem::take(&mut drafts[e as usize][k as usize]);
+        let id = OrderId(format!("{}{}", id_prefix(d.channel), 10_000_000 + i));
+        gold.push((id.clone(), format!("E{:07}", e + 1)));
+        orders.push(WorkOrder {
+            id,
+            channel: d.channel,
+            received: Some(at(base, secs)),
+            title: d.title,
+            text: d.text,
+            address: d.address,
+            reporter: d.reporter,
+            category: d.category,
+            extra: Default::default(),
+        });
+    }
+    (orders, gold)
+}
+
+/// The header of a generated `orders.csv`, as a 12345 platform exports it.
+pub const ORDERS_HEADER: [&str; 8] = [
+    "工单编号",
+    "渠道",
+    "受理时间",
+    "标题",
+    "诉求内容",
+    "事发地址",
+    "联系电话",
+    "诉求类型",
+];
+
+/// The label a generated export gives a channel in its 渠道 column ("12345热线", "微博", …).
+///
+/// Every label reads back as its channel through [`Channel::from_label`].
+///
+/// # Example
+/// ```
+/// use complaint_dedup::generate::channel_label;
+/// use complaint_dedup::Channel;
+/// assert_eq!(channel_label(Channel::Weibo), "微博");
+/// assert_eq!(Channel::from_label(channel_label(Channel::GridWorker)), Channel::GridWorker);
+/// ```
+pub fn channel_label(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Hotline12345 => "12345热线",
+        Channel::Police110 => "110非警务",
+        Channel::Petition => "信访",
+        Channel::MayorMailbox => "市长信箱",
+        Channel::MessageBoard => "网上问政",
+        Channel::Weibo => "微博",
+        Channel::Douyin => "抖音",
+        Channel::Toutiao => "今日头条",
+        Channel::Xiaohongshu => "小红书",
+        Channel::WeChat => "微信公众号",
+        Channel::GridWorker => "网格员",
+        _ => "其他",
+    }
+}
+
+/// Writes orders as CSV with the Chinese headers of [`ORDERS_HEADER`].
+///
+/// Message-board orders carry their time as `2024/7/2 23:06:51`, the others as
+/// `2024-07-02 23:06:51`, as real exports mix them.
+///
+/// # Example
+/// ```
+/// use complaint_dedup::generate::{generate, write_orders_csv, GenerateConfig};
+/// let (orders, _) = generate(&GenerateConfig { orders: 20, ..GenerateConfig::default() });
+/// let mut csv = Vec::new();
+/// write_orders_csv(&mut csv, &orders)?;
+/// assert!(String::from_utf8(csv)?.starts_with("工单编号,渠道,受理时间,标题,诉求内容"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_orders_csv<W: Write>(out: W, orders: &[WorkOrder]) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(ORDERS_HEADER)?;
+    let mut time = String::new();
+    for o in orders {
+        time.clear();
+        if let Some(t) = o.received {
+            use std::fmt::Write as _;
+            let fmt = if o.channel == Channel::MessageBoard {
+                "%Y/%-m/%-d %H:%M:%S"
+            } else {
+                "%Y-%m-%d %H:%M:%S"
+            };
+            let _ = write!(time, "{}", t.format(fmt));
+        }
+        w.write_record([
+            o.id.as_str(),
+            channel_label(o.channel),
+            &time,
+            &o.title,
+            &o.text,
+            o.address.as_deref().unwrap_or(""),
+            o.reporter.as_deref().unwrap_or(""),
+            o.category.as_deref().unwrap_or(""),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Writes gold labels as CSV: `order_id,event_id`.
+pub fn write_gold_csv<W: Write>(out: W, gold: &[(OrderId, String)]) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["order_id", "event_id"])?;
+    for (id, event) in gold {
+        w.write_record([id.as_str(), event.as_str()])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Writes `orders.csv` and `gold.csv` into `dir` (created if missing).
+pub fn write_dataset(dir: &Path, orders: &[WorkOrder], gold: &[(OrderId, String)]) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::from(e).in_file(dir))?;
+    let create = |name: &str| {
+        let path = dir.join(name);
+        File::create(&path)
+            .map(|f| BufWriter::with_capacity(1 << 16, f))
+            .map_err(|e| Error::from(e).in_file(&path))
+    };
+    let orders_path = dir.join("orders.csv");
+    write_orders_csv(create("orders.csv")?, orders).map_err(|e| e.in_file(&orders_path))?;
+    let gold_path = dir.join("gold.csv");
+    write_gold_csv(create("gold.csv")?, gold).map_err(|e| e.in_file(&gold_path))?;
+    Ok(())
+}
+
+fn id_prefix(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Hotline12345 => "RX",
+        Channel::Police110 => "JQ",
+        Channel::Petition => "XF",
+        Channel::MayorMailbox => "SZ",
+        Channel::MessageBoard => "WZ",
+        Channel::Weibo => "WB",
+        Channel::Douyin => "DY",
+        Channel::Toutiao => "TT",
+        Channel::Xiaohongshu => "XH",
+        Channel::WeChat => "WX",
+        Channel::GridWorker => "WG",
+        _ => "QT",
+    }
+}
+
+fn at(base: NaiveDateTime, secs: i64) -> NaiveDateTime {
+    base + TimeDelta::seconds(secs)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random numbers: splitmix64, small and the same everywhere.
+
+#[derive(Debug, Clone)]
+struct Rng(u64);
+
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(mix(seed ^ 0x6a09_e667_f3bc_c908))
+    }
+
+    /// An independent stream for item `index` of purpose `stream`.
+    fn stream(seed: u64, stream: u64, index: u64) -> Rng {
+        Rng(mix(mix(seed ^ stream.wrapping_mul(0x9e37_79b9_7f4a_7c15)) ^ index))
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        mix(self.0)
+    }
+
+    /// Uniform in `0..n` (`n` > 0).
+    fn below(&mut self, n: usize) -> usize {
+        ((self.next_u64() as u128 * n as u128) >> 64) as usize
+    }
+
+    /// Uniform in `lo..=hi`.
+    fn range(&mut self, lo: u32, hi: u32) -> u32 {
+        lo + self.below((hi - lo + 1) as usize) as u32
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    fn pick<'t, T>(&mut self, items: &'t [T]) -> &'t T {
+        &items[self.below(items.len())]
+    }
+
+    /// An index in `0..n` skewed towards small ones (density ∝ x^-0.4): popular places.
+    fn skewed(&mut self, n: usize) -> usize {
+        let u = self.unit();
+        ((u * u.sqrt() * n as f64) as usize).min(n - 1)
+    }
+
+    /// Picks an index by weight.
+    fn weighted(&mut self, weights: &[u32]) -> usize {
+        let total: u32 = weights.iter().sum();
+        let mut x = self.below(total as usize) as u32;
+        for (i, &w) in weights.iter().enumerate() {
+            if x < w {
+                return i;
+            }
+            x -= w;
+        }
+        weights.len() - 1
+    }
+}
+
+/// An event size from a power law, P(size ≥ s) = s^-1.5, at most `cap`.
+///
+/// The floating-point guess is corrected with exact arithmetic (s³·u² ≤ 1), so the result does
+/// not depend on the platform's `powf`.
+fn event_size(rng: &mut Rng, cap: usize) -> usize {
+    let u = 1.0 - rng.unit(); // (0, 1]
+    let guess = u.powf(-2.0 / 3.0);
+    if guess >= cap as f64 {
+        return cap;
+    }
+    let fits = |s: f64| s * s * s * u * u <= 1.0;
+    let mut s = guess.floor().max(1.0);
+    while s + 1.0 <= cap as f64 && fits(s + 1.0) {
+        s += 1.0;
+    }
+    while s > 1.0 && !fits(s) {
+        s -= 1.0;
+    }
+    s as usize
+}
+
+// ---------------------------------------------------------------------------------------------
+// Templates: literal text with slots filled from an event's facts.
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Slot {
+    /// {p} the place, named one of its ways.
+    Place,
+    /// {s} what causes the problem (a site, a shop, a company…), by name or generically.
+    Source,
+    /// {b} where exactly: a building, a gate, a village group.
+    Sub,
+    /// {t} a late hour.
+    Hour,
+    /// {d} how long it has gone on.
+    Duration,
+    /// {n} a small number.
+    Number,
+    /// {m} an amount of money.
+    Money,
+    /// {w} how often.
+    Often,
+    /// {v} an intensifier.
+    Very,
+    /// {q} the day it started.
+    Date,
+    /// {j} some recent day (for chronologies in letters).
+    AnyDate,
+    /// {r} the road.
+    Road,
+    /// {y} the crossing road.
+    Cross,
+    /// {x} the event's own name core (of a site, shop, company).
+    Fresh,
+    /// {Y} a year.
+    Year,
+    /// {c} the city.
+    City,
+    /// {T} a short title phrase of the problem.
+    Title,
+}
+
+#[derive(Debug, Clone)]
+enum Seg {
+    Lit(&'static str),
+    Slot(Slot),
+}
+
+type Tpl = Vec<Seg>;
+
+fn parse_tpl(s: &'static str) -> Tpl {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('{') {
+        if i > 0 {
+            out.push(Seg::Lit(&rest[..i]));
+        }
+        let j = i + rest[i..].find('}').expect("closed slot");
+        let slot = match &rest[i + 1..j] {
+            "p" => Slot::Place,
+            "s" => Slot::Source,
+            "b" => Slot::Sub,
+            "t" => Slot::Hour,
+            "d" => Slot::Duration,
+            "n" => Slot::Number,
+            "m" => Slot::Money,
+            "w" => Slot::Often,
+            "v" => Slot::Very,
+            "q" => Slot::Date,
+            "j" => Slot::AnyDate,
+            "r" => Slot::Road,
+            "y" => Slot::Cross,
+            "x" => Slot::Fresh,
+            "Y" => Slot::Year,
+            "c" => Slot::City,
+            "T" => Slot::Title,
+            other => panic!("unknown slot {{{other}}} in {s:?}"),
+        };
+        out.push(Seg::Slot(slot));
+        rest = &rest[j + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Seg::Lit(rest));
+    }
+    out
+}
+
+fn parse_list(s: &'static str) -> Vec<Tpl> {
+    s.split('|').map(str::trim).map(parse_tpl).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary. Everything a report says comes from here.
+
+/// Kinds of places; `Policy` stands for city-wide events with no place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Residential,
+    School,
+    Road,
+    Village,
+    Company,
+    Shop,
+    Public,
+    Policy,
+}
+
+const PLACE_KINDS: usize = 7;
+
+impl Kind {
+    fn from_letter(c: char) -> Kind {
+        match c {
+            'R' => Kind::Residential,
+            'S' => Kind::School,
+            'D' => Kind::Road,
+            'V' => Kind::Village,
+            'C' => Kind::Company,
+            'H' => Kind::Shop,
+            'U' => Kind::Public,
+            'P' => Kind::Policy,
+            _ => panic!("unknown place kind {c}"),
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One problem type: `@key|category|other category|targets|weight|night|opposite`, then
+/// lines of alternatives: T titles, S named sources, G generic sources, C core statements,
+/// D details, I impacts, R demands.
+const PROBLEMS: &str = r"
+@construction_noise|城乡建设|环境保护|R S|10|night|
+T 夜间施工扰民|工地施工噪音|施工噪音扰民|工地半夜打桩|夜间违规施工|工地噪音太大|工地晚上施工
+S {x}项目工地|{r}{x}地块工地|地铁{n}号线{x}站施工工地|{x}置业在建工地|{r}道路改造工程|{x}安置房项目
+G 旁边的工地|隔壁工地|对面在建的楼盘|小区南侧的工地|附近工地|旁边新开的工地
+C {s}{w}施工到{t}，机器轰鸣|{s}半夜还在打桩，整栋楼都在震|{s}夜间作业，噪音{v}大|{s}晚上不停工，{t}以后还在浇混凝土|{s}通宵施工，挖机破碎锤响个不停|{s}连续多天夜间施工，吵得根本睡不着|{s}一到晚上就开始运土方，轰隆隆的|{s}夜里{t}还在用切割机
+D 晚上{t}了还有泥头车进出|白天施工我们理解，但晚上也不停|问过工人说是在赶工期|施工单位说办了夜间施工许可，但从来没公示过|打桩声隔着双层玻璃都能听到|每天早上五点多就开始施工|工地探照灯直射进卧室|周末也从来不休息
+I 家里老人心脏不好，被吵得整夜睡不着|孩子马上要中考，晚上根本没法学习|上班族第二天还要工作，天天睡眠不足|小孩半夜被吵醒哭闹|业主们{v}痛苦，已经持续{d}了|很多住户都神经衰弱了
+R 要求相关部门查处夜间违规施工|请环保部门到现场检测噪音|希望责令工地晚上十点后停止施工|请核实其是否办理夜间施工许可|请尽快制止夜间施工行为|希望城管部门夜间来现场看看
+
+@square_dance|城市管理|环境保护|R U|5|night|
+T 广场舞噪音扰民|广场舞音响太吵|跳舞音乐声太大|广场舞扰民|广场舞音响扰民
+S {x}广场|小区中心花园|{x}公园|楼下空坪|{r}边的小广场
+G 楼下空坪|小区广场|附近的广场|小区花园
+C {s}{w}有人跳广场舞，音响开得{v}大|{s}的广场舞音乐从傍晚放到{t}|一群大妈在{s}跳舞，音箱声震耳欲聋|{s}跳广场舞的音响对着住户楼放|{s}{w}晚上都有人放音乐跳操|{s}跳舞的人越来越多，音响一个比一个大
+D 劝说过几次，对方说公共场所谁都可以跳|物业说管不了|音响还带低音炮，关着窗都听得到|周末早上六点多又开始|有时候还有人打陀螺、甩鞭子|两拨人抢场地，音乐混在一起
+I 家里有高三学生，晚上没法复习|上夜班的人白天晚上都休息不好|老人被吵得血压升高|{v}影响周边居民正常休息
+R 希望限制跳舞时间和音量|请城管或派出所出面管理|建议把跳舞地点调整到远离住宅楼的地方|请相关部门规范广场舞活动
+
+@business_noise|市场监管|环境保护|R D|5|night|
+T 酒吧噪音扰民|KTV噪音扰民|商铺音响噪音|夜宵店喧哗扰民|酒吧音乐声太大|清吧驻唱扰民
+S {x}酒吧|{x}KTV|{x}清吧|{x}音乐餐吧|{x}量贩KTV|{x}livehouse
+G 楼下的酒吧|小区门口的KTV|临街的酒吧|底商的清吧
+C {s}{w}营业到{t}，音乐声{v}大|{s}放的音乐低音震得窗户都在响|{s}门口的音响对着马路放歌|{s}客人唱歌喊叫到{t}|{s}夜里散场时客人大声喧哗、按喇叭|{s}请了驻唱，晚上{t}还在唱
+D 打过110，民警来了声音小一会，走了又照旧|店里没做任何隔音处理|老板态度很差，说有执照|周末比平时更严重|门口还停满了客人的车
+I 住在{b}的住户整夜无法入睡|家中婴儿每晚被吵醒|连续{d}没睡过一个好觉|严重影响居民休息
+R 请相关部门检测噪音并依法处罚|要求商家加装隔音设施|希望规定营业时间，夜间不得开大音响|请市场监管和环保部门联合执法
+
+@decoration_noise|城乡建设|环境保护|R|3||
+T 装修噪音扰民|楼上装修太吵|周末装修扰民|装修时间违规|违规时间装修
+S {b}一户业主装修|楼上邻居装修|{b}的装修工人|同单元的装修队
+G 楼上装修|隔壁装修|同单元有户在装修
+C {s}{w}早上七点不到就开始电钻砸墙|{s}中午午休时间也在施工|{s}周末全天砸墙切割|{s}晚上{t}还在敲敲打打|{s}把承重墙都砸了，整栋楼都在响
+D 物业规定的装修时间形同虚设|找物业沟通过，物业只是口头提醒|装修已经持续{d}|工人说是赶工，业主要求的
+I 家里有刚出生的宝宝，每天被吵醒|老人午休时间被吵得头疼|在家办公根本没法开会
+R 请物业严格执行装修时间规定|希望相关部门督促物业管理|请依法制止违规时间装修|请核查是否破坏承重结构
+
+@traffic_noise|交通运输|环境保护|R|3|night|
+T 高架噪音扰民|道路交通噪音大|要求加装隔音屏|车辆噪音扰民|夜间飙车炸街
+S {r}高架|{r}快速路|{r}主干道|{r}立交桥
+G 小区旁边的高架|门口的主干道|旁边的快速路
+C {s}车流量大，夜间大货车轰鸣声不断|{s}上的车辆{w}飙车炸街到{t}|{s}没有隔音屏，车辆噪音直接灌进家里|{s}重型车辆经过时楼都在震
+D 靠路一侧的住户基本都装了三层玻璃也没用|晚上还有改装车轰油门|测过噪音达到七十多分贝|道路建成时承诺过加装声屏障
+I 靠路一侧的住户常年睡眠不足|老人孩子身体受到影响|开窗通风都不敢
+R 要求在{s}加装隔音屏障|请交警部门夜间限制大货车通行|希望整治夜间飙车炸街行为|请铺设降噪路面
+
+@ac_noise|环境保护|城乡建设|R H|2|night|
+T 空调外机噪音扰民|冷却塔噪音|风机噪音扰民|商场外机太吵
+S {x}商场的冷却塔|{x}酒店的空调外机|{x}超市的风机|楼下饭店的排风机
+G 楼下商铺的空调外机|隔壁商场的冷却塔|对面酒店的外机
+C {s}{w}二十四小时运转，嗡嗡声不停|{s}正对着住户窗户，噪音{v}大|{s}夜里{t}还在轰鸣|{s}运转时低频噪音震得人心慌
+D 外机就装在离窗户不到三米的地方|找过商家，说会处理但一直没动静|夏天开始以来一直这样
+I 晚上关窗也能听到，{v}影响睡眠|家里老人被低频噪音折磨得头痛|已经连续{d}休息不好
+R 要求商家移位或加装降噪设施|请环保部门上门检测噪音|希望督促整改
+
+@cooking_fumes|环境保护|市场监管|R D|8||
+T 烧烤油烟扰民|餐馆油烟直排|楼下饭店油烟|烧烤摊油烟|油烟污染|饭店排烟扰民
+S {x}烧烤|{x}大排档|{x}火锅店|{x}烤鱼|老{x}烧烤店|{x}小炒|{x}夜宵
+G 楼下的烧烤店|临街的饭店|底商餐馆|小区门口的烧烤摊
+C {s}的油烟直接排到楼上住户窗口|{s}{w}晚上烧烤，烟雾缭绕|{s}没有安装油烟净化器，油烟直排|{s}排烟管道就在{b}窗户下面|{s}占道烧烤，浓烟熏人|{s}的排烟口正对着住户阳台
+D 开窗就满屋子油烟味|家里白墙都被熏黄了|晚上还摆桌子到{t}|晾在外面的衣服全是烟味|店家说装了净化器，但根本没开|炭火烧烤，烟是黑的
+I 家里老人有哮喘，被呛得咳嗽|夏天不敢开窗，闷得难受|{v}影响身体健康
+R 要求商家安装油烟净化设施|请查处油烟直排行为|希望取缔占道烧烤|请环保和城管部门联合整治
+
+@mixing_plant|环境保护|城乡建设|V R|3||
+T 搅拌站污染|搅拌站扬尘噪音|混凝土搅拌站扰民|沥青站异味|搅拌站粉尘
+S {x}混凝土搅拌站|{x}商砼站|{x}沥青搅拌站|{x}建材公司搅拌站
+G 附近的搅拌站|村里新建的搅拌站|旁边的混凝土站
+C {s}{w}生产到深夜，灰尘漫天|{s}罐车进出，路面全是泥浆|{s}散发刺鼻的沥青味|{s}离居民区只有几百米|{s}的粉尘落得到处都是
+D 晒的衣服一收回来全是灰|运输车撒漏严重，路面坑坑洼洼|听说没有环评手续|村民多次反映没人处理
+I 村里好多老人咳嗽不止|庄稼叶子上都是一层灰|小孩上学路上全是罐车，很危险
+R 要求核查搅拌站环评手续|请环保部门依法关停|希望搬迁到远离居民区的地方|请加强粉尘治理
+
+@dust|环境保护|城乡建设|R D S|4||
+T 工地扬尘污染|扬尘严重|渣土未覆盖|工地灰尘大|拆迁扬尘
+S {x}项目工地|{r}道路施工|{x}地块拆迁工地|{x}置业在建工地
+G 附近工地|旁边拆迁工地|对面的工地
+C {s}土方裸露没有覆盖，风一吹满天灰|{s}{w}扬尘{v}严重|{s}没有洒水降尘，灰尘漫天|{s}拆迁不做防尘措施，灰蒙蒙一片
+D 家里地板一天不擦就一层灰|车子停一晚就落满灰|工地门口没有洗车设备|雾炮机只有检查时才开
+I 孩子得了过敏性鼻炎|根本不敢开窗|呼吸道疾病的老人{v}难受
+R 请督促工地落实扬尘防治措施|要求覆盖裸土、洒水降尘|请依法处罚扬尘违规行为
+
+@garbage_station|城市管理|环境保护|R U|4||
+T 垃圾站臭味|垃圾中转站扰民|垃圾堆积发臭|垃圾清运不及时|垃圾房臭气熏天
+S {x}垃圾中转站|小区垃圾站|{r}垃圾压缩站|{b}旁的垃圾房
+G 小区门口的垃圾站|楼下垃圾房|附近的垃圾中转站
+C {s}臭气熏天，夏天更严重|{s}垃圾{w}堆积成山没人清运|{s}污水横流，蚊蝇乱飞|{s}凌晨{t}压缩作业，又臭又吵|{s}渗滤液流到路上，臭味刺鼻
+D 垃圾桶满了好几天都没人清|清运车每次来都撒一路|路过都要捂着鼻子|物业说是环卫的事，环卫说是物业的事
+I 一楼住户窗都不敢开|小孩在附近玩{v}不卫生|{v}影响居住环境
+R 要求及时清运垃圾|请对垃圾站除臭消杀|希望把垃圾站搬离住宅楼|请落实垃圾清运责任
+
+@livestock_farm|环境保护|农业农村|V|3||
+T 养猪场臭味|养殖场污染|养鸡场扰民|养殖粪污直排
+S {x}养猪场|{x}养殖场|{x}养鸡场|村里{x}家的猪场|{x}生态养殖基地
+G 村里的养猪场|附近的养殖场|隔壁的养鸡场
+C {s}粪污直接排进水沟|{s}臭味{v}大，{w}熏得人头晕|{s}规模越来越大，周边臭气熏天|{s}死猪随意丢弃|{s}的粪水流进稻田
+D 夏天苍蝇蚊子特别多|离最近的农户只有几十米|听说没有办任何手续|水沟里的水都变黑了
+I 全村人饮水安全受到威胁|村民晚上关门关窗都挡不住臭味|庄稼被粪水泡死
+R 要求依法整治养殖污染|请核查是否在禁养区|希望关停或搬迁养殖场
+
+@industrial_pollution|环境保护|工业信息化|V R C|4|night|
+T 工厂偷排废气|企业排污|化工厂异味|工厂污水直排|厂区废气扰民
+S {x}化工有限公司|{x}新材料公司|{x}电镀厂|{x}涂料厂|{x}科技有限公司的厂房
+G 附近的工厂|旁边的化工厂|园区里的企业
+C {s}晚上偷偷排放废气，味道刺鼻|{s}的烟囱{w}冒黄烟|{s}污水直接排到河里|{s}夜里{t}排放有毒气体|{s}的废渣堆在路边
+D 白天不排晚上排，明显是躲避检查|闻了喉咙痛、眼睛发痒|河里已经出现死鱼|环保来查的时候就停产
+I 附近居民担心得癌症|孩子经常头晕恶心|周边的菜地都种不了
+R 要求环保部门夜间突击检查|请依法查处偷排行为|要求公开企业排放监测数据|希望关停污染企业
+
+@open_burning|环境保护|农业农村|V|2||
+T 露天焚烧垃圾|焚烧秸秆|烧垃圾冒黑烟|焚烧废品
+S {x}废品收购站|村口空地|{b}的田里|路边的垃圾堆
+G 村口|附近空地|田里
+C 有人{w}在{s}焚烧垃圾，黑烟滚滚|{s}焚烧塑料电线，味道刺鼻|{s}焚烧秸秆，浓烟呛人|{s}晚上偷偷烧轮胎
+D 烧的时候全村都是烟|说过好几次，没人管|烧完的灰到处飘
+I 老人小孩呛得咳嗽|晾的衣服全是烟味|空气{v}差
+R 请相关部门制止露天焚烧|要求依法处罚|希望设置垃圾收集点
+
+@sewage_overflow|城乡建设|住房保障|R|5||
+T 化粪池满溢|下水道堵塞|污水外溢|污水管堵塞返水|下水道冒污水
+S {b}的化粪池|{b}的下水管道|小区主排污管|{b}门口的污水井
+G 楼下的化粪池|单元下水道|小区的排污管
+C {s}堵塞，污水漫到路面上|{s}{w}往外冒污水，臭不可闻|{s}返水，一楼卫生间都是粪水|{s}满溢，污水横流
+D 找物业多次，物业说要业主出钱疏通|一下雨就更严重|已经{d}没人处理|化粪池好多年没清掏过
+I 一楼住户家里被污水淹了|蚊蝇滋生，{v}影响卫生|老人出门都要绕着走
+R 要求尽快疏通管道|请督促物业清掏化粪池|要求彻底改造排污管网|请相关部门协调维修资金
+
+@waterlogging|城乡建设|交通运输|D R|4||
+T 道路积水|一下雨就积水|内涝严重|排水不畅|路面积水
+S {r}下穿通道|{r}与{y}交叉口|{r}{b}附近路段|{r}辅道
+G 门口的路|小区门口|那一段路
+C {s}一下雨就积水，水深到膝盖|{s}排水不畅，暴雨后变成一片汪洋|{s}{w}积水好几天不退|{s}的雨水倒灌进地下车库
+D 雨水井被堵住了|路修好之后就一直这样|有车在这里熄火|附近居民只能蹚水出门
+I 上学的孩子只能蹚水走|车库里的车被淹了好几辆|{v}危险，曾有人摔倒
+R 要求疏通雨水管网|请尽快改造排水设施|希望在汛期前解决积水问题
+
+@water_outage|城乡建设|住房保障|R|4||
+T 停水|突然停水没有通知|供水不正常|水压太低|自来水发黄
+S 小区供水|{b}的供水|二次供水设备
+G 小区供水|家里的自来水
+C 从{q}开始{s}突然中断，没有任何通知|{s}{w}停水，没有提前公告|{s}水压太低，楼上根本没水|{s}断断续续，水里还有黄锈
+D 打自来水公司电话说是小区内部管网问题|物业说在抢修，但一直没恢复|只能下楼去接水|已经停了{n}天
+I 家里老人孩子没法洗澡做饭|天气炎热，{v}不方便|上班族只能去外面买水
+R 要求尽快恢复供水|请水务部门协调处理|希望今后停水提前通知
+
+@black_river|环境保护|农业农村|V D R|3||
+T 河道黑臭|河水发黑发臭|水塘污染|河道垃圾
+S {x}河|{x}港|{x}渠|村里的{x}塘|{x}撇洪渠
+G 门口的河|附近的河道|村里的水塘
+C {s}河水发黑发臭|{s}漂满垃圾和死鱼|{s}{w}有污水排入|{s}水面长满水葫芦，臭气熏天
+D 以前能下河游泳，现在不敢靠近|上游有工厂往里排水|整治过一次，没多久又反弹
+I 附近居民夏天根本不能开窗|蚊虫{v}多|影响饮水安全
+R 要求彻底整治河道|请查找排污源头|希望定期清理河道垃圾
+
+@power_outage|城乡建设|城乡建设|R V|4||
+T 频繁停电|停电没有通知|电压不稳|小区断电|经常跳闸停电
+S 小区供电|{b}的电路|村里的变压器|小区配电房
+G 小区供电|家里的电
+C {s}{w}停电，一停就是几个小时|{s}电压不稳，电器都烧坏了|从{q}起{s}已经停了{n}次电|{s}负荷不够，一到夏天就跳闸
+D 打供电公司电话说是小区产权设备|物业推给供电公司，互相推诿|冰箱里的东西全坏了
+I 家里有病人需要用制氧机，{v}危险|高温天气没法开空调，老人中暑|电梯停运，高层老人出不了门
+R 要求尽快增容改造|请供电公司查明原因|希望停电前提前通知
+
+@elevator_fault|市场监管|住房保障|R|4||
+T 电梯故障频发|电梯经常坏|电梯困人|电梯安全隐患|电梯停运
+S {b}的电梯|小区电梯|{b}{n}号电梯
+G 单元电梯|楼里的电梯
+C {s}{w}出故障，三天两头停运|{s}运行中突然下坠，把人困在里面|{s}异响很大，坐着提心吊胆|{s}坏了{d}都没人修
+D 物业说维修要动用维修基金|电梯年检标志都过期了|维保公司来了也只是简单弄一下
+I 高层老人只能爬楼梯，{v}辛苦|孩子被困过一次，吓坏了|住户每天提心吊胆
+R 要求特种设备监管部门检查电梯|请督促物业尽快维修|希望更换老旧电梯
+
+@elevator_install|城乡建设|住房保障|R|3||elevator_oppose
+T 加装电梯受阻|老旧小区加装电梯|加装电梯审批慢|申请加装电梯|加装电梯被阻挠
+S {b}加装电梯项目|{b}的加装电梯
+G 单元加装电梯|加装电梯的事
+C {s}大部分住户已签字同意，但个别住户阻挠|{s}资金已经筹集，审批迟迟下不来|{s}因一楼住户反对无法推进|{s}方案已经公示，施工队进不了场
+D 单元里大多数住户都同意|家里有八十多岁的老人行动不便|社区协调过几次没有结果
+I 老人下楼一趟要歇好几次|行动不便的住户常年下不了楼
+R 请社区街道协调推进加装电梯|希望简化审批流程|请依法保障多数业主的权利
+
+@elevator_oppose|城乡建设|住房保障|R|2||elevator_install
+T 反对加装电梯|加装电梯影响采光|加装电梯侵害低层住户|加装电梯未经同意
+S {b}加装电梯项目|{b}的加装电梯
+G 单元加装电梯|加装电梯的事
+C {s}严重遮挡低层住户采光|{s}没有征得一楼住户同意就开工|{s}井道离窗户太近，侵犯隐私|{s}施工破坏了楼道结构
+D 一二楼住户根本用不上电梯却要承受损失|补偿方案没有协商一致|公示时间太短，很多人不知道
+I 家里白天都要开灯|房子贬值谁来负责|低层住户的合法权益被忽视
+R 要求暂停加装电梯施工|请重新协商补偿方案|希望相关部门充分听取低层住户意见
+
+@property_fee|住房保障|城乡建设|R|6||
+T 物业费上涨|物业服务差|物业乱收费|物业不作为|物业费收费不合理
+S {x}物业|{x}物业服务有限公司|小区物业公司
+G 物业|物业公司|小区物业
+C {s}未经业主大会同意上调物业费|{s}服务越来越差，收费却越来越高|{s}乱收停车费和电梯费|{s}{w}不作为，小区脏乱差|{s}强制收取二次供水费
+D 物业费一下涨了好几毛|公共收益从来不公示|保安形同虚设，外来人员随便进|绿化带全被踩成了泥地
+I 业主们{v}不满|小区环境越来越差|交了钱却享受不到服务
+R 要求物业公开收支|请住建部门核查物业收费|希望成立业主委员会|要求更换物业公司
+
+@parking_bundle|住房保障|市场监管|R|4||
+T 捆绑销售车位|买房必须买车位|车位强卖|车位只售不租|车位价格过高
+S {x}置业|开发商{x}地产|{x}房地产开发公司|{x}集团
+G 开发商|售楼部|开发商售楼部
+C {s}要求买房必须同时买车位|{s}车位只卖不租，一个要{m}|{s}不买车位就不给办交房手续|{s}把车位捆绑在房价里强卖
+D 合同里根本没有写要买车位|售楼部口头承诺可以租|车位价格比周边高出一大截
+I 业主被迫多花一大笔钱|不买车位只能停在外面马路上
+R 请市场监管部门查处捆绑销售|要求开发商开放车位出租|希望有关部门规范车位价格
+
+@delayed_delivery|住房保障|城乡建设|R|3||
+T 延期交房|楼盘烂尾|逾期交房|停工烂尾|迟迟不交房
+S {x}置业|开发商{x}地产|{x}房地产开发有限公司
+G 开发商|开发商
+C {s}合同约定{q}交房，至今仍未交付|{s}项目停工{d}，工地没人|{s}资金链断裂，楼盘烂尾|{s}一再推迟交房时间
+D 业主每月还着房贷还要付房租|开发商对逾期违约金避而不谈|工地只剩几个看门的
+I 几百户业主有家不能回|有的业主已经借钱度日|孩子上学都没着落
+R 要求政府介入督促复工|请监管预售资金|要求开发商按合同支付违约金|希望尽快保交楼
+
+@housing_quality|住房保障|市场监管|R|4||
+T 房屋质量问题|墙体开裂|外墙渗水|新房漏水|房屋开裂
+S {b}|{b}的外墙|{b}的楼板|新交付的房子
+G 家里|房子
+C {s}墙体多处开裂，裂缝能塞进手指|{s}{w}下雨就渗水漏水|{s}外墙瓷砖大面积脱落|{s}地面空鼓、楼板开裂
+D 交房不到{n}年就出现问题|开发商只是简单修补，没过多久又裂|找第三方检测说存在结构隐患
+I 住在里面{v}担心安全|家具都泡坏了|外墙瓷砖掉下来差点砸到人
+R 要求对房屋质量进行鉴定|请督促开发商彻底维修|要求追究施工单位责任
+
+@property_certificate|住房保障|自然资源|R|3||
+T 房产证办不下来|不动产证迟迟未办|办证难|无法办理房产证
+S {x}置业|开发商|{x}地产
+G 开发商
+C 交房{d}了，{s}仍未办理不动产证|{s}欠缴土地出让金，导致业主办不了证|{s}一直拖着不给办房产证|小区业主至今拿不到房产证
+D 孩子上学需要房产证，急得不行|开发商说在走程序，一拖再拖|几百户业主都没有办证
+I 孩子入学、落户都受影响|房子没法出售或抵押
+R 请不动产登记中心协调办证|要求查明办证受阻原因|希望尽快为业主办理房产证
+
+@fire_passage|公共安全|城市管理|R|4||
+T 消防通道被占用|消防通道堵塞|楼道堆放杂物|占用消防通道停车
+S {b}的消防通道|小区消防通道|{b}楼道|{b}的安全出口
+G 消防通道|楼道|小区通道
+C {s}{w}被私家车堵死|{s}堆满了杂物和电动车|{s}被人违规上锁|有人在{s}长期停车
+D 物业管过一次没两天又停回来了|消防车根本开不进来|楼道里还有人私拉电线充电
+I 万一发生火灾后果不堪设想|老人晚上出门容易被绊倒
+R 请消防部门检查|要求物业清理消防通道|希望依法处罚占用消防通道的行为
+
+@road_damage|交通运输|城乡建设|D|5||
+T 路面破损|道路坑洼|路面塌陷|道路年久失修|路面坑洞
+S {r}|{r}与{y}交叉口附近|{r}{b}附近路段|{r}辅道
+G 这段路|门口的路
+C {s}路面坑坑洼洼，车辆颠簸|{s}出现塌陷，形成一个大坑|{s}路面破损{d}没人修|{s}破损严重，下雨全是泥水
+D 电动车晚上经过容易摔倒|已经有人在这里摔伤|修了又坏，反复好几次
+I 行人和车辆通行{v}危险|附近学生上下学都要经过
+R 请尽快修复路面|要求彻底翻修道路|希望设置警示标志
+
+@manhole|城市管理|交通运输|D R|4||
+T 井盖缺失|井盖破损|井盖松动|窨井盖异响
+S {r}人行道上的井盖|{r}与{y}交叉口的井盖|{b}门口的井盖|{r}{b}的井盖
+G 路上的井盖|人行道井盖
+C {s}不见了，只剩一个大洞|{s}破损下陷，车轮容易卡进去|{s}松动，车一压就哐当响|{s}缺失，只用一块木板盖着
+D 晚上路灯暗，根本看不见|有小孩差点掉进去|车一过就咣咣响到半夜
+I {v}危险，随时可能伤人|行人晚上经过提心吊胆
+R 请尽快补装井盖|要求排查更换破损井盖|请先设置警示围挡
+
+@streetlight|城市管理|城乡建设|D R V|4|night|
+T 路灯不亮|路灯损坏|路灯坏了没人修|道路照明不足
+S {r}的路灯|{r}{b}附近的路灯|小区主干道路灯|村道路灯
+G 路灯|这一段的路灯
+C {s}坏了{d}，晚上一片漆黑|{s}{w}时亮时不亮|{s}大部分都不亮|{s}白天亮晚上不亮
+D 晚上下班回家只能打手电|这段路经常有人摔倒|反映过一次修了没几天又坏
+I 晚上出行{v}不安全|女生晚上经过很害怕
+R 请尽快维修路灯|要求排查整段路的照明|希望增设路灯
+
+@traffic_signal|交通运输|公共安全|D S|4||
+T 红绿灯设置不合理|路口拥堵|信号灯时间太短|路口需要红绿灯
+S {r}与{y}交叉口|{r}{y}路口|{r}人行横道
+G 这个路口|路口
+C {s}红绿灯时间太短，行人根本走不过去|{s}{w}早晚高峰堵得水泄不通|{s}没有信号灯，车辆抢行|{s}左转绿灯只有几秒
+D 附近有学校，学生上下学很危险|这里已经发生过好几次事故|交警只在高峰期偶尔来
+I 行人过马路{v}危险|通勤时间被大大拉长
+R 请交警部门优化信号灯配时|希望在路口增设红绿灯|请安排交警疏导交通
+
+@illegal_parking|交通运输|城市管理|D R S|5||
+T 乱停车|违停占道|车辆乱停乱放|占用人行道停车|僵尸车占道
+S {r}两侧|{r}人行道|{b}门口|小区门口的路
+G 路边|门口|人行道
+C {s}{w}停满了车，路都过不去|{s}被车辆长期占用|{s}违停车辆把盲道都堵了|{s}有人长期停放僵尸车
+D 晚上更严重，救护车都进不来|交警贴过罚单，第二天照停|有些车停了好几个月没动过
+I 行人只能走机动车道，{v}危险|居民出行受到严重影响
+R 请交警加强巡查|要求清理僵尸车|希望施划停车位规范停车
+
+@bus_route|交通运输|城乡建设|R V S|3||
+T 公交线路调整|公交班次太少|要求开通公交|公交站撤销|公交末班车太早
+S {n}路公交|{n}路公交车|附近公交站|{r}公交站
+G 公交|公交车
+C {s}{w}要等半个多小时|{s}线路调整后，附近居民出行很不方便|{s}末班车太早，晚下班的人回不了家|{s}站点被撤销，要走很远才能坐车
+D 附近有好几个小区，几万人出行|老人孩子出门只能靠公交|调整前没有征求意见
+I 上班上学都要提前一个小时出门|老人看病{v}不方便
+R 希望恢复原有线路|要求增加班次|请开通到{p}的公交线路
+
+@heavy_trucks|交通运输|城市管理|D V|3|night|
+T 渣土车扰民|渣土车撒漏|大货车超载|泥头车横冲直撞
+S {r}上的渣土车|{r}的大货车|进出{x}工地的渣土车
+G 渣土车|大货车|泥头车
+C {s}{w}半夜成群结队经过|{s}沿路撒漏，路面全是泥|{s}超速超载，横冲直撞|{s}{t}还在轰隆隆开过
+D 车斗没有遮盖|路面被压得坑坑洼洼|有的车连牌照都看不清
+I 晚上被吵得睡不着|孩子上学走在路边{v}危险|房子都被震出裂缝
+R 请交警查处超载超速|要求渣土车夜间禁行|请城管查处撒漏行为
+
+@street_vendor|城市管理|市场监管|D R S|4|night|
+T 占道经营|夜市摊贩扰民|流动摊贩占道|马路市场
+S {r}夜市|{b}门口的摊贩|{r}人行道上的流动摊点|{x}菜市场外的马路
+G 门口的夜市|路边摊|流动摊贩
+C {s}占道摆摊，人车混行|{s}{w}摆到{t}，垃圾遍地|{s}把盲道和人行道全部占满|{s}叫卖声喇叭声不断
+D 城管来了就跑，走了又回来|摊子都摆到快车道上了|地上全是竹签和塑料袋
+I 推婴儿车根本过不去|居民出行{v}危险|晚上吵得没法休息
+R 请城管部门加强管理|希望规划固定摊区|请清理占道经营
+
+@prepaid_card|市场监管|市场监管|H|3||
+T 预付卡跑路|健身房跑路|培训机构退费难|商家关门卷款|会员卡退费
+S {p}|{p}老板|{p}的门店
+G 这家店|商家|机构
+C {s}突然关门，会员卡里的钱退不了|{s}跑路，上百名会员维权无门|{s}以装修为由停业，至今没开门|{s}拒绝退还剩余课时费用
+D 卡里还有{m}没消费|关门前几天还在推销充值|老板电话打不通
+I 很多都是老人和学生的钱|消费者损失惨重
+R 请市场监管部门介入|要求商家退还预付款|希望公安机关立案调查
+
+@food_safety|市场监管|卫生健康|H|3||
+T 食品安全问题|餐馆卫生差|吃了拉肚子|卖过期食品
+S {p}|{p}后厨|{p}的门店
+G 这家店|那家饭店
+C 在{s}吃完饭后全家上吐下泻|{s}脏乱，老鼠乱窜|{s}销售过期变质食品|{s}使用地沟油
+D 已经去医院看过，有病历和发票|找店家协商，店家不承认|同一天还有别人也吃出问题
+I 孩子到现在还在输液|{v}影响消费者健康
+R 请市场监管部门检查|要求商家赔偿|希望依法查处
+
+@school_places|教育|住房保障|R|4||
+T 学位不足|划片入学|小区没有学位|配套学校未建|学区划分不合理
+S {x}小学|{x}中学|{x}实验学校|配套学校
+G 配套学校|学校
+C {p}买房时承诺的{s}至今没建|{p}的孩子被划到很远的学校|{s}学位不足，{p}的孩子上不了|今年{p}被划出{s}的学区
+D 售楼时宣传是学区房|每天接送要跨好几个区|学校说学位已满|小区有几千户
+I 孩子每天上学要一个多小时|家长们{v}焦虑
+R 请教育局重新划片|要求尽快建设配套学校|希望保障适龄儿童就近入学
+
+@school_gate_traffic|教育|交通运输|S|2||
+T 校门口拥堵|学校门口交通安全|接送孩子车辆乱停|校门口缺乏护学岗
+S {p}校门口|{p}门口的路|{p}南门|{p}东门
+G 校门口|学校门口
+C {s}放学时接送车辆乱停，堵成一锅粥|{s}没有减速带，车辆开得{v}快|{s}没有交警和护学岗|{s}摊贩占道，孩子只能走到马路中间
+D 有孩子被电动车撞过|下雨天更严重|学校说门外的事管不了
+I 孩子上下学{v}危险|家长每天提心吊胆
+R 希望设置护学岗|请增设减速带和斑马线|请交警在上下学时段疏导
+
+@wage_arrears|劳动社保|劳动社保|C|5||
+T 拖欠工资|拖欠农民工工资|讨薪|工资迟迟不发|欠薪
+S {p}|{p}项目部|{p}老板|{p}的包工头
+G 公司|老板|项目部|包工头
+C {s}拖欠{n}名工人的工资|{s}欠了我们{d}的工资，一直不发|{s}拖欠工资{m}，老板避而不见|{s}以项目没结算为由拒发工资
+D 去公司要了好几次都说再等等|劳动合同都没签|包工头说是总包没给钱|快过年了工资还没着落
+I 家里老人看病等着用钱|孩子学费都交不上|工人们生活陷入困境
+R 请劳动监察部门介入|要求尽快足额支付工资|希望依法追讨欠薪
+
+@social_insurance|劳动社保|劳动社保|C|3||
+T 不缴社保|未缴纳社保|社保断缴|单位未签劳动合同
+S {p}|{p}人事部|{p}老板
+G 公司|单位|用人单位
+C {s}入职{d}都没给员工缴社保|{s}私自停缴社保|{s}不签劳动合同，也不买保险|{s}按最低基数缴纳社保
+D 公司说是员工自愿放弃|要求补缴被公司拒绝|同事们都是这种情况
+I 员工看病不能报销|影响买房和孩子上学
+R 请社保部门责令补缴|要求公司依法签订劳动合同|希望劳动监察查处
+
+@subsidy_unpaid|财政金融|市场监管|P|3||
+T 补贴未发放|补贴迟迟不到账|申请补贴没有下文|补贴发放进度
+S {Y}家电以旧换新补贴|{Y}新能源汽车购置补贴|{Y}购房契税补贴|{Y}人才租房补贴|{Y}创业补贴|{Y}稳岗补贴
+G 补贴|这项补贴
+C 申请{s}已经{d}了还没到账|{s}审核通过后迟迟没有发放|{s}打电话问一直说在走流程|{s}的发放进度查不到
+D 当时宣传一个月内到账|提交材料都已经齐全|窗口工作人员说没有资金了|身边很多人都是这种情况
+I 家里经济{v}困难，等着这笔钱|政府公信力受到影响
+R 希望尽快发放补贴|请公布补贴发放进度|要求相关部门给个明确答复
+
+@housing_fund|住房保障|财政金融|P|2||
+T 公积金提取难|公积金贷款政策|公积金政策调整|公积金提取被拒
+S 公积金{x}提取政策|{Y}公积金新政|公积金租房提取|公积金异地贷款
+G 公积金|公积金政策
+C {s}调整后，提取门槛变高了|按{s}申请提取被拒绝|{s}规定不合理，外地职工办不了|{s}办理时间太长，材料反复补交
+D 网上办不了，线下要跑好几趟|工作人员解释前后不一|之前的政策是可以的
+I 租房的年轻人压力{v}大|买房计划被打乱
+R 希望优化公积金提取政策|请给予合理解释|要求简化办理流程
+
+@stray_dogs|城市管理|公共安全|R U|3|night|
+T 遛狗不牵绳|流浪狗伤人|小区流浪狗太多|犬只扰民
+S 小区里的流浪狗|{b}养的大型犬|小区遛狗不牵绳的人|附近的流浪狗
+G 流浪狗|小区的狗
+C {s}{w}成群结队追咬行人|{s}半夜狂吠到{t}|{s}咬伤了小孩|{s}随地大小便没人清理
+D 物业说管不了，让找城管|有人还在小区里喂流浪狗|狗主人态度很嚣张
+I 孩子放学都不敢一个人走|老人被吓得摔倒
+R 请相关部门收容流浪犬|要求依法查处不文明养犬|希望物业加强管理
+
+@illegal_structure|城市管理|自然资源|R V|4||
+T 违章搭建|违建|私搭乱建|楼顶违建|侵占绿地搭建
+S {b}一楼住户|{b}顶楼住户|{b}的业主|小区有户人家
+G 有住户|业主
+C {s}私自扩建院子，侵占公共绿地|{s}在楼顶搭建阳光房|{s}把阳台外扩，还开了门面|{s}违规加建一层
+D 物业制止无效|施工都是晚上偷偷进行|城管来过贴了通知，但没拆
+I 影响楼上住户采光|存在安全隐患|破坏了小区整体环境
+R 请城管部门依法拆除|要求恢复原状|请加强巡查制止违建
+
+@ev_charging|公共安全|城乡建设|R|3||
+T 电动车充电难|飞线充电|电动车进楼充电|要求安装充电桩
+S {b}楼道|{b}|小区车棚
+G 楼道|楼里|小区
+C {s}有人从楼上拉电线给电动车充电|{s}电动车推进电梯、放在楼道充电|{p}没有充电桩，只能飞线充电|{s}充电桩太少，排队都充不上
+D 物业说装充电桩要业主出钱|车棚里的充电桩坏了很久|之前别的小区就出过火灾
+I 一旦着火整栋楼都危险|晚上下班回家根本没地方充电
+R 要求在{p}加装充电桩|请消防部门检查飞线充电|希望物业规范充电管理
+
+@base_station_need|工业信息化|工业信息化|R V|2||base_station_oppose
+T 手机信号差|要求建基站|没有5G信号|家里没信号
+S {p}|{b}|{p}地下车库
+G 家里|小区里
+C {s}手机信号{v}差，打电话断断续续|{s}基本没有信号，网络很慢|{s}进了电梯和车库就没信号|{s}一直没有5G覆盖
+D 打运营商客服说要建基站，但有人阻挠|家里只能靠wifi打电话|后排几栋楼信号最差
+I 老人紧急情况电话都打不出去|在家办公{v}不方便
+R 希望尽快建设通信基站|请运营商改善信号覆盖|请相关部门协调基站选址
+
+@base_station_oppose|工业信息化|环境保护|R V|2||base_station_need
+T 反对安装基站|楼顶装基站|基站辐射|信号塔离住宅太近
+S {b}楼顶的基站|{p}旁边的信号塔|{b}天台上的天线|新建的通信铁塔
+G 楼顶的基站|附近的信号塔
+C {s}离住户窗户只有几米，担心辐射|{s}没有征求业主意见就安装|{s}对着{p}，居民很恐慌|{s}夜里施工装上去的
+D 物业收了运营商的钱|没有看到任何环评公示|楼下就是幼儿园
+I 家里有孕妇和小孩，{v}担心|老人担心身体健康
+R 要求公开基站的辐射检测数据|请拆除或移位|希望相关部门依法审批
+";
+
+// Generic pools, shared by all problems: the boilerplate that must weigh nothing.
+const OFTEN: &str = "每天|天天|每晚|几乎每天|经常|一到晚上就|隔三差五|最近一直|长期|近期频繁";
+const VERY: &str = "非常|特别|十分|实在|太|相当|极其|很";
+const SINCE: &str = "这种情况已经持续{d}了|从{q}开始就这样|已经{d}了|前前后后有{d}了|{q}以来一直如此|差不多{d}了";
+const HISTORY: &str = "之前打过12345反映，到现在没有解决|已经向社区和物业反映过多次，都没有下文|上次投诉后好了两天，现在又恢复原样|工单回复说已处理，实际上根本没变|多次反映无果，只能再次求助|之前在网上留言过，也没人回复|找过街道，街道让找区里，区里又推回街道";
+const EMOTION: &str = "真的受不了了|有没有人管管|气死了|太离谱了|还让不让人休息了|心累|无语了|求扩散|忍无可忍|天天这样谁受得了|到底有没有人管|希望大家帮忙转发|救救孩子吧|服了";
+const EMOJI: &str = "😡|😤|😭|🙏|😓|💢|😷|🤮|😩|😱|🤬|😰|🥲|❗|‼️|🔥|🚧|🔊|💦|⚠️|😠|🙄";
+const NARRATIVE: &str = "这个问题我们反映了无数次，每次都是石沉大海|我们也理解城市发展需要建设，但不能以牺牲居民的基本生活为代价|作为普通老百姓，我们只希望过上正常的生活|希望领导能够设身处地为老百姓想一想|我们不是无理取闹，只是想讨个说法|相关部门之间互相推诿，让老百姓求助无门|有关单位每次都说会处理，结果一拖再拖|这件事已经严重影响了周边几百户居民的生活|很多居民已经忍无可忍，情绪很大|我们查阅了相关规定，认为这种做法明显不合规|我们多次与对方协商，对方态度恶劣，拒不整改|现在大家都很焦虑，不知道该找谁|有的邻居已经考虑搬走了|我们自己也拍了很多照片和视频作为证据|前几天有媒体记者也来了解过情况";
+const TIMELINE: &str = "{j}，我第一次拨打12345反映了这个问题|{j}，社区工作人员到现场看过，说会协调|{j}，我们又在网上留言反映|{j}收到回复称已责令整改，但实际没有任何变化|{j}，几十户居民联名向街道递交了材料|{j}，相关部门来人查看后就没了下文|{j}我再次打电话询问，对方说还在处理中";
+const LEGAL: &str = "根据相关法律法规，这种行为明显违规|相关法律法规对此早有明确规定|依照有关规定，相关部门有责任依法处理|按照国家有关规定，企业和单位应当依法履行义务";
+const HOTLINE_OPEN: &str = "市民来电反映：|来电人反映：|来电人称，|市民反映，|来电反映：|群众来电反映，|来电人来电称：|市民来电称，|来电人表示，";
+const HOTLINE_CLOSE: &str = "要求相关部门尽快处理|希望有关部门核实处理|请相关部门处理|来电人要求尽快解决|请职能部门尽快核实并处理|望尽快解决|来电人要求回复处理结果|请相关单位跟进";
+const HOTLINE_TITLE: &str = "关于{p}{T}的反映|关于{p}{T}的投诉|{p}{T}|反映{p}{T}问题|{T}|关于{T}的求助|{p}{T}的问题";
+const POLICE_TEXT: &str = "报警人称{p}{b}{C}，请求处理|{p}{C}|报警称：{p}{T}|{p}{b}{T}，报警人要求处理|{p}：{T}|报警人反映{p}{T}，要求出警";
+const GRID_OPEN: &str = "巡查发现：|网格巡查时发现，|日常巡查中发现，|经网格员巡查，|走访中居民反映，|";
+const GRID_CLOSE: &str = "现场已拍照取证|已对当事人进行劝导|已上报社区|建议相关职能部门处理|已告知物业整改|需职能部门介入";
+const PETITION_TITLE: &str = "关于{p}{T}问题的信访件|请求解决{p}{T}问题|关于{T}的反映|{p}居民联名信访：{T}|反映{p}{T}|恳请解决{T}问题";
+const PETITION_OPEN: &str = "信访人反映：|信访人称：|尊敬的领导：|";
+const PETITION_CLOSE: &str = "特此来信，恳请领导高度重视|以上情况属实，恳请予以解决|望领导明察|盼复";
+const MAILBOX_TITLE: &str = "{p}{T}，恳请领导关注|{T}问题请市长过问|关于{p}{T}的求助|恳请解决{p}{T}问题|{p}{T}何时能解决";
+const MAILBOX_OPEN: &str = "尊敬的市长：您好！|尊敬的领导：|市长您好：|尊敬的书记、市长：您好！|";
+const MAILBOX_CLOSE: &str = "恳请领导百忙之中关注此事|此致\n敬礼！|盼复！|谢谢领导！|期待领导的回复";
+const BOARD_TITLE: &str = "{p}{T}问题什么时候能解决？|关于{p}{T}的问题|{p}{T}，有人管吗？|{p}{T}|强烈要求解决{p}{T}|{T}|{p}{T}问题|请求处理{p}{T}";
+const BOARD_OPEN: &str = "尊敬的领导您好！|领导您好，|您好！|各位领导好：|领导好！|";
+const BOARD_CLOSE: &str = "希望相关部门能重视，谢谢！|盼回复！|麻烦领导帮忙协调，谢谢。|期待回复。|谢谢！|恳请尽快解决！";
+const WECHAT_OPEN: &str = "您好，我想反映一下：|你好，|反映个问题，|您好，|";
+const TOUTIAO_OPEN: &str = "网友爆料：|有网友反映，|";
+const XHS_TITLE: &str = "{p}｜{T}真的受不了了|避雷{p}！！{T}|{p}{T}，有没有人遇到过|{c}{p}｜{T}|{p}的{T}到底有没有人管|住{p}的姐妹注意了";
+const XHS_OPEN: &str = "姐妹们，|家人们谁懂啊，|真的会谢，|救命，|";
+const REPEAT_PREFIX: &str = "再次反映：|第{n}次反映：|又来反映了，|重复反映：|二次来电：|";
+const REPEAT_SUFFIX: &str = "至今无人处理！|已经反映过了，还是没人管。|请尽快答复！|问题依旧！|为什么一直没有解决？";
+const NOISE_BOILERPLATE: &str = "【转办】|（来电人要求保密）|[图片]|（附照片）|来自{c}12345微信公众号|【重复件】|（已电话回访）";
+
+/// Backgrounds by place kind (R S D V C H U P): who is writing.
+const BACKGROUND: [&str; 8] = [
+    "我是{p}{b}的业主|本人是{p}的居民，在这里住了好多年|我家住在{p}{b}|我是{p}的一名普通业主，{Y}入住|我们是{p}的住户|我父母住在{p}",
+    "我是{p}的学生家长|我家孩子在{p}上学|我是{p}附近的居民|我们是{p}的家长",
+    "我家就住在{p}附近|我每天上下班都要经过{p}|我在{p}开了家小店|我们是{p}沿线的居民",
+    "我们是{p}的村民|我是{p}{b}的村民|本人家住{p}|我老家在{p}",
+    "我是{p}的员工|本人在{p}工作|我们是{p}的工人|我在{p}做了{d}",
+    "我在{p}办了会员卡|我是{p}的顾客|我和家人在{p}消费过|我们是{p}的会员",
+    "我家在{p}附近|我经常去{p}|我们住在{p}旁边",
+    "本人于{q}提交了申请|我是在{c}工作的外地职工|我是{c}的一名普通市民|我{Y}在{c}买了房",
+];
+
+/// Inspection notes' sub-locations by place kind (R S D V C H U).
+const SUB_OTHER: [&str; 5] = ["门口", "后门", "东侧", "西侧", "南面"];
+const SUB_SCHOOL: [&str; 5] = ["南门", "东门", "北门", "教学楼旁", "操场边"];
+const SUB_ROAD: [&str; 5] = ["公交站", "加油站", "桥下", "菜市场", "红绿灯"];
+
+/// Traditional forms of common simplified characters (written out here; a tiny subset).
+const S2T: &str = "东東区區门門问問题題车車电電话話间間时時这這们們来來说說对對后後还還没沒发發过過开開关關里裏现現进進楼樓园園业業处處应應动動长長为為会會从從当當两兩无無几幾样樣头頭实實点點边邊线線马馬鸟鳥鱼魚乐樂书書买買卖賣达達环環境境垃垃圾圾污污烟煙噪噪声聲扰擾农農场場厂廠广廣庆慶库庫网網络絡视視觉覺设設计計认認识識让讓请請谢謝论論该該诉訴讯訊记記讲講评評证證试試语語调調谈談资資质質费費贵貴贴貼贸貿运運远遠连連选選递遞邮郵铁鐵银銀锁鎖错錯锦錦镇鎮门門闭閉闹鬧阳陽阴陰际際陆陸险險随隨隐隱难難雾霧韩韓顶頂顺順须須顾顧领領频頻风風飞飛饭飯饮飲馆館驾駕验驗鸡雞黄黃齐齊龙龍";
+
+/// Homophone and input-method slips (right, wrong).
+const TYPOS: &[(&str, &str)] = &[
+    ("噪音", "燥音"),
+    ("噪音", "躁音"),
+    ("反映", "反应"),
+    ("已经", "以经"),
+    ("扰民", "绕民"),
+    ("部门", "部们"),
+    ("处理", "处里"),
+    ("投诉", "头诉"),
+    ("严重", "严众"),
+    ("小区", "小曲"),
+    ("油烟", "游烟"),
+    ("垃圾", "拉圾"),
+    ("井盖", "景盖"),
+    ("电梯", "电体"),
+    ("工资", "工姿"),
+    ("物业", "无业"),
+    ("施工", "师工"),
+    ("的", "地"),
+    ("在", "再"),
+    ("再", "在"),
+    ("得", "的"),
+    ("做", "作"),
+    ("象", "像"),
+    ("希望", "希忘"),
+];
+
+/// Homophones of name characters, for misspelt place names.
+const NAME_TYPOS: &str = "语雨园圆苑院锦景华化桂贵湾弯庭廷轩宣峰锋澜兰悦月翠萃枫风桥乔雅亚泉全馨新源元城成";
+
+// Name pools.
+const NAME_A: &str = "桂锦翠碧金银紫枫梧桐兰芷荷澜湘沁汀溪泉云霞晴岚峰景瑞祥和泰安康宁嘉怡悦雅逸清秀丽华盛荣鑫恒达福禄馨香橙柏松竹梅樱棠芙蓉桃杏柳榕樟楠凤鹤麟龙虹星月阳晨曦旭明光天海江湖滨洲湾山岭林森庭阁轩璟珑琴书墨砚枕梨茗荟蔚蓝青朗御尚雍东南西北新中";
+const NAME_B: &str = "语桥池溪湾岸畔韵汇麓境澜园居坊峰谷林轩阁邸台洲岛港庭里湖江河山泉月星辰光华景秀悦雅安和盛荣宁都庄舍墅亭塘渡坪冈岗";
+const ROAD_B: &str = "沙堤梓坡湘桥塘湖林园山河岭江港阳华兴安平和丰泰福民新光明建文德";
+const FAMOUS_ROADS: &str = "人民|解放|建设|新华|中山|长青|五一|八一|劳动|车站|东风|友谊|文化|体育|学院|工业|迎宾|滨江|环城|站前";
+const SURNAMES: &str = "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高罗郑梁谢宋唐许邓冯韩曹曾彭萧蔡潘田董袁于余叶蒋杜苏魏程吕丁沈任姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江薛尹段雷黎史陶贺顾毛郝龚邵万钱严覃武";
+const GIVEN: &str = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅辉鑫鹏飞斌波宇浩凯婷雪琳";
+const VILLAGE_B: &str = "家湾|家冲|家坪|家塘|家岭|家庄|家桥|家铺|家坝|庄|坪|塘|冲|湾|岗|桥|铺|坝|山|岭|田|洲|港";
+const RES_SUFFIX: &str = "小区|新城|花园|苑|雅苑|府|家园|公馆|华庭|名苑|嘉园|新村|公寓|湾|里|壹号|山庄|御府|名邸|国际|雅居|花苑|佳园|城";
+const ROAD_SUFFIX: &str = "路|路|路|路|大道|街|北路|南路|东路|西路|中路|巷";
+const SCHOOL_SUFFIX: &str = "小学|中学|实验小学|实验中学|实验学校|幼儿园|外国语学校|小学|幼儿园";
+const INDUSTRY: &str = "置业|房地产开发|建设|建筑工程|混凝土|环保科技|化工|物流|电子科技|食品|物业服务|新材料|机械制造|纺织|教育科技|餐饮管理|汽车销售|医药|包装|建材";
+const COMPANY_FORM: &str = "有限公司|有限公司|有限责任公司|集团有限公司|股份有限公司";
+const SHOP_TYPE: &str = "烧烤|大排档|火锅|KTV|酒吧|健身|超市|美容美发|培训学校|足浴|网吧|面馆|茶楼|汽修|生鲜超市|早教中心|游泳馆|餐馆|快餐|教育";
+const PUBLIC_TYPE: &str = "公园|广场|农贸市场|地铁站|医院|社区卫生服务中心|体育馆|图书馆|汽车站|菜市场|湿地公园";
+const DISTRICTS: &str = "东湖|西城|南湖|北城|江岸|河西|高新|经开|滨湖|青山|临江|望城";
+const CITIES: &str = "江城|湘川|云州|临江|东陵|安澜|青州|南川|白沙|柳城";
+const NICK: &str = "小{s}|老{s}|{s}先生|{s}女士|{a}{b}|爱吃{a}的猫|{a}{b}妈妈|{c}业主|路过的{a}{b}|{a}{b}小仙女|一只{a}{b}|{c}打工人|{a}{b}爸爸|{a}{b}不吃香菜";
+
+struct Problem {
+    key: &'static str,
+    category: &'static str,
+    alt_category: &'static str,
+    targets: Vec<Kind>,
+    weight: u32,
+    night: bool,
+    opposite: Option<usize>,
+    titles: Vec<Tpl>,
+    sources: Vec<Tpl>,
+    generic_sources: Vec<Tpl>,
+    cores: Vec<Tpl>,
+    details: Vec<Tpl>,
+    impacts: Vec<Tpl>,
+    demands: Vec<Tpl>,
+}
+
+struct Lexicon {
+    problems: Vec<Problem>,
+    often: Vec<Tpl>,
+    very: Vec<Tpl>,
+    since: Vec<Tpl>,
+    history: Vec<Tpl>,
+    emotion: Vec<Tpl>,
+    emoji: Vec<&'static str>,
+    narrative: Vec<Tpl>,
+    timeline: Vec<Tpl>,
+    legal: Vec<Tpl>,
+    hotline_open: Vec<Tpl>,
+    hotline_close: Vec<Tpl>,
+    hotline_title: Vec<Tpl>,
+    police_text: Vec<Tpl>,
+    grid_open: Vec<Tpl>,
+    grid_close: Vec<Tpl>,
+    petition_title: Vec<Tpl>,
+    petition_open: Vec<Tpl>,
+    petition_close: Vec<Tpl>,
+    mailbox_title: Vec<Tpl>,
+    mailbox_open: Vec<Tpl>,
+    mailbox_close: Vec<Tpl>,
+    board_title: Vec<Tpl>,
+    board_open: Vec<Tpl>,
+    board_close: Vec<Tpl>,
+    wechat_open: Vec<Tpl>,
+    toutiao_open: Vec<Tpl>,
+    xhs_title: Vec<Tpl>,
+    xhs_open: Vec<Tpl>,
+    repeat_prefix: Vec<Tpl>,
+    repeat_suffix: Vec<Tpl>,
+    boilerplate: Vec<Tpl>,
+    background: Vec<Vec<Tpl>>,
+    s2t: FxHashMap<char, char>,
+    name_typos: FxHashMap<char, char>,
+}
+
+fn chars(s: &str) -> Vec<char> {
+    s.chars().collect()
+}
+
+fn words(s: &'static str) -> Vec<&'static str> {
+    s.split('|').collect()
+}
+
+fn pairs(s: &str) -> FxHashMap<char, char> {
+    let c = chars(s);
+    c.chunks_exact(2).map(|p| (p[0], p[1])).collect()
+}
+
+fn parse_problems(text: &'static str) -> Vec<Problem> {
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut opposites: Vec<&'static str> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(header) = line.strip_prefix('@') {
+            let f: Vec<&'static str> = header.split('|').collect();
+            assert_eq!(f.len(), 7, "problem header {line:?}");
+            problems.push(Problem {
+                key: f[0],
+                category: f[1],
+                alt_category: f[2],
+                targets: f[3]
+                    .split_whitespace()
+                    .map(|t| Kind::from_letter(t.chars().next().expect("letter")))
+                    .collect(),
+                weight: f[4].parse().expect("weight"),
+                night: f[5] == "night",
+                opposite: None,
+                titles: Vec::new(),
+                sources: Vec::new(),
+                generic_sources: Vec::new(),
+                cores: Vec::new(),
+                details: Vec::new(),
+                impacts: Vec::new(),
+                demands: Vec::new(),
+            });
+            opposites.push(f[6]);
+            continue;
+        }
+        let p = problems.last_mut().expect("a header first");
+        let (tag, list) = line.split_at(1);
+        let list = parse_list(list.trim());
+        match tag {
+            "T" => p.titles = list,
+            "S" => p.sources = list,
+            "G" => p.generic_sources = list,
+            "C" => p.cores = list,
+            "D" => p.details = list,
+            "I" => p.impacts = list,
+            "R" => p.demands = list,
+            _ => panic!("unknown line {line:?}"),
+        }
+    }
+    for (i, opp) in opposites.iter().enumerate() {
+        if !opp.is_empty() {
+            problems[i].opposite = Some(
+                problems
+                    .iter()
+                    .position(|p| p.key == *opp)
+                    .expect("opposite exists"),
+            );
+        }
+    }
+    problems
+}
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| Lexicon {
+        problems: parse_problems(PROBLEMS),
+        often: parse_list(OFTEN),
+        very: parse_list(VERY),
+        since: parse_list(SINCE),
+        history: parse_list(HISTORY),
+        emotion: parse_list(EMOTION),
+        emoji: words(EMOJI),
+        narrative: parse_list(NARRATIVE),
+        timeline: parse_list(TIMELINE),
+        legal: parse_list(LEGAL),
+        hotline_open: parse_list(HOTLINE_OPEN),
+        hotline_close: parse_list(HOTLINE_CLOSE),
+        hotline_title: parse_list(HOTLINE_TITLE),
+        police_text: parse_list(POLICE_TEXT.replace("{C}", "\u{1}").leak()),
+        grid_open: parse_list(GRID_OPEN),
+        grid_close: parse_list(GRID_CLOSE),
+        petition_title: parse_list(PETITION_TITLE),
+        petition_open: parse_list(PETITION_OPEN),
+        petition_close: parse_list(PETITION_CLOSE),
+        mailbox_title: parse_list(MAILBOX_TITLE),
+        mailbox_open: parse_list(MAILBOX_OPEN),
+        mailbox_close: parse_list(MAILBOX_CLOSE),
+        board_title: parse_list(BOARD_TITLE),
+        board_open: parse_list(BOARD_OPEN),
+        board_close: parse_list(BOARD_CLOSE),
+        wechat_open: parse_list(WECHAT_OPEN),
+        toutiao_open: parse_list(TOUTIAO_OPEN),
+        xhs_title: parse_list(XHS_TITLE),
+        xhs_open: parse_list(XHS_OPEN),
+        repeat_prefix: parse_list(REPEAT_PREFIX),
+        repeat_suffix: parse_list(REPEAT_SUFFIX),
+        boilerplate: parse_list(NOISE_BOILERPLATE),
+        background: BACKGROUND.iter().map(|b| parse_list(b)).collect(),
+        s2t: pairs(S2T),
+        name_typos: {
+            let c = chars(NAME_TYPOS);
+            let mut m = FxHashMap::default();
+            for p in c.chunks_exact(2) {
+                m.insert(p[0], p[1]);
+                m.insert(p[1], p[0]);
+            }
+            m
+        },
+    })
+}
