@@ -14,7 +14,9 @@ use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::error::Result;
 use crate::order::{reporter_hash, Channel, WorkOrder};
-use crate::text::{Normalizer, Place, PlaceFinder, ProblemId, ProblemLexicon, Tokenizer};
+use crate::text::{
+    Normalizer, Place, PlaceFinder, PlaceKind, ProblemId, ProblemLexicon, Tokenizer,
+};
 
 /// A term's identity: a stable 64-bit hash of its text.
 pub type TermHash = u64;
@@ -40,9 +42,14 @@ pub struct Fingerprint {
     pub terms: Vec<(TermHash, f32)>,
     /// Places and entities named in the title, text or address.
     pub places: Vec<Place>,
+    /// Administrative units named: city, districts and counties, towns.
+    pub admin: Vec<Place>,
     /// For each place, the hashes of the content terms of its core: a text holding all of
     /// them mentions the place even without its suffix ("枫桥的邻居们" for 枫桥雅苑).
     pub place_terms: Vec<Vec<TermHash>>,
+    /// Content terms that look like parts of names (rare in general language, not complaint
+    /// vocabulary): "澜庭", "润昇", "胖叔". With their IDF once weighed.
+    pub entity_terms: Vec<(TermHash, f32)>,
     /// Specific problem classes raised anywhere in the order.
     pub problems: Vec<ProblemId>,
     /// Generic problem classes ("noise", "smell") raised anywhere in the order.
@@ -51,6 +58,11 @@ pub struct Fingerprint {
     pub title_problems: Vec<ProblemId>,
     /// The normalised title without its template words ("关于…的投诉"); empty if none.
     pub title: String,
+    /// Whether the order speaks for the side being complained about or against the usual
+    /// demand ("反对加装电梯", "养殖场被要求关停"): its title (or opening) has a counter cue.
+    pub counter_stance: bool,
+    /// The normalised address (empty if none).
+    pub address: String,
     /// Hash of the normalised title, text and address: equal for exact reposts.
     pub content_key: u64,
     /// Minutes since the Unix epoch, if the time received is known.
@@ -138,15 +150,25 @@ impl Analyzer {
             .unwrap_or_default();
 
         let mut counts: FxHashMap<TermHash, f32> = FxHashMap::default();
+        let mut entity_terms: Vec<(TermHash, f32)> = Vec::new();
         let mut words = Vec::new();
         self.tokenizer.content_terms(&title, &mut words);
-        for w in words.drain(..) {
-            *counts.entry(term_hash(w)).or_default() += TITLE_TERM_WEIGHT;
-        }
+        let title_words = words.len();
         self.tokenizer.content_terms(&text, &mut words);
-        for w in words.drain(..) {
-            *counts.entry(term_hash(w)).or_default() += 1.0;
+        for (i, w) in words.drain(..).enumerate() {
+            let h = term_hash(w);
+            let weight = if i < title_words {
+                TITLE_TERM_WEIGHT
+            } else {
+                1.0
+            };
+            let count = counts.entry(h).or_default();
+            if *count == 0.0 && self.is_entity_word(w) {
+                entity_terms.push((h, 0.0));
+            }
+            *count += weight;
         }
+        entity_terms.sort_unstable_by_key(|(h, _)| *h);
         let mut terms: Vec<(TermHash, f32)> = counts.into_iter().collect();
         terms.sort_unstable_by_key(|(h, _)| *h);
 
@@ -155,6 +177,12 @@ impl Analyzer {
         self.places.find(&text, &mut places);
         self.places.find(&address, &mut places);
         places.retain_mut(|p| self.clean_place(p));
+        let mut admin = Vec::new();
+        self.places.find_admin(&title, &mut admin);
+        self.places.find_admin(&text, &mut admin);
+        self.places.find_admin(&address, &mut admin);
+        admin.sort();
+        admin.dedup();
         places.sort();
         places.dedup_by(|a, b| a.kind == b.kind && a.core == b.core);
         let place_terms = places
@@ -186,11 +214,23 @@ impl Analyzer {
         text.hash(&mut key);
         address.hash(&mut key);
 
+        let counter_stance = {
+            let head: String = if title.is_empty() {
+                text.chars().take(60).collect()
+            } else {
+                title.clone()
+            };
+            COUNTER_STANCE_CUES.iter().any(|c| head.contains(c))
+        };
         let title = strip_title_template(&title);
         Fingerprint {
+            address: address.clone(),
+            counter_stance,
             terms,
             places,
+            admin,
             place_terms,
+            entity_terms,
             problems,
             generic_problems,
             title_problems,
@@ -211,6 +251,19 @@ impl Analyzer {
 }
 
 impl Analyzer {
+    /// Whether a word looks like part of a name: two or more characters, not only ASCII, not a
+    /// stop word or a domain term, not an administrative unit, and rare in jieba's counts.
+    fn is_entity_word(&self, w: &str) -> bool {
+        let tok = &self.tokenizer;
+        w.chars().count() >= 2
+            && !w.is_ascii()
+            && !w.ends_with(['区', '县', '市', '镇', '乡', '省'])
+            && !tok.is_stopword(w)
+            && !tok.is_domain_word(w)
+            && tok.word_freq(w).is_none_or(|f| f < ENTITY_WORD_FREQ)
+            && !self.problems.mentions_any(w)
+    }
+
     /// Trims a found place to its name and says whether it is one.
     ///
     /// Words of the complaint's vocabulary (燃气, 混凝土, 培训机构) and stop words at either end
@@ -241,6 +294,21 @@ impl Analyzer {
         if chars == 0 {
             return false;
         }
+        // Functional suffixes (公司, 工地, 医院) follow ordinary words as often as names
+        // ("劳务公司", "供电公司"): there the core needs a rare word to be a name.
+        if matches!(
+            place.kind,
+            PlaceKind::Company
+                | PlaceKind::Site
+                | PlaceKind::Business
+                | PlaceKind::Hospital
+                | PlaceKind::Public
+        ) && words[start..=end]
+            .iter()
+            .all(|w| tok.word_freq(w).is_some_and(|f| f >= RARE_WORD_FREQ))
+        {
+            return false;
+        }
         if chars == 1 {
             let name = format!("{core}{suffix}");
             if suffix.chars().count() != 1 || suffix == "城" || tok.knows_word(&name) {
@@ -255,6 +323,12 @@ impl Analyzer {
 
 /// jieba frequency from which a word is ordinary vocabulary rather than part of a name.
 const COMMON_WORD_FREQ: usize = 2000;
+
+/// jieba frequency below which a word may be part of a name.
+const ENTITY_WORD_FREQ: usize = 500;
+
+/// jieba frequency below which a word is rare enough to name a company or site.
+const RARE_WORD_FREQ: usize = 100;
 
 /// Words that often stand before a place suffix without being a name ("老旧小区", "公交公司").
 const GENERIC_CORE_WORDS: &[&str] = &[
@@ -292,6 +366,23 @@ const GENERIC_CORE_WORDS: &[&str] = &[
     "各",
     "多个",
     "一些",
+];
+
+/// Cues in a title or opening that an order pushes back against a demand or an enforcement
+/// rather than raising the complaint itself.
+const COUNTER_STANCE_CUES: &[&str] = &[
+    "反对",
+    "不同意",
+    "抵制",
+    "被要求",
+    "被禁止",
+    "被关停",
+    "被取缔",
+    "被拆除",
+    "被勒令",
+    "禁止跳舞",
+    "不让我们",
+    "要求恢复",
 ];
 
 /// Words that frame a title rather than say anything ("关于…的投诉"): removed before titles
@@ -387,6 +478,9 @@ impl Fingerprint {
         for (h, w) in &mut self.terms {
             *w = (1.0 + w.ln()) * stats.idf(*h);
             norm += *w * *w;
+        }
+        for (h, idf) in &mut self.entity_terms {
+            *idf = stats.idf(*h);
         }
         let norm = norm.sqrt();
         if norm > 0.0 {

@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::fingerprint::{cosine, Fingerprint};
 use crate::text::{place_similarity, PlaceKind, ProblemLexicon};
 
-/// The weights and penalties of the score. `Default` holds the tuned values.
+/// The weights and penalties of the score. `Default` holds the tuned values; deserialising
+/// fills missing fields from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ScoreWeights {
     /// Weight of the text cosine in the base similarity (the rest goes to the title).
     pub text: f32,
@@ -23,6 +25,8 @@ pub struct ScoreWeights {
     pub place_conflict: f32,
     /// Subtracted when both name identifying places, of different kinds, and none agree.
     pub place_conflict_soft: f32,
+    /// Subtracted when both name cities, districts or towns, none shared, and no place agrees.
+    pub admin_conflict: f32,
     /// Subtracted when neither agreement nor conflict of places can be seen.
     pub place_unknown: f32,
     /// Added when the orders share a problem class.
@@ -31,6 +35,8 @@ pub struct ScoreWeights {
     pub problem_conflict: f32,
     /// Subtracted when both texts raise problems and share none (titles cannot decide).
     pub problem_conflict_soft: f32,
+    /// Subtracted when one order pushes back against what the other asks for.
+    pub opposite_stance: f32,
     /// Added when the reporter is the same.
     pub same_reporter: f32,
     /// Subtracted when both have a category and they differ.
@@ -47,18 +53,20 @@ pub struct ScoreWeights {
 impl Default for ScoreWeights {
     fn default() -> Self {
         ScoreWeights {
-            text: 0.6,
+            text: 0.75,
             place_agree: 0.3,
             place_conflict: 0.45,
             place_conflict_soft: 0.15,
-            place_unknown: 0.1,
+            place_unknown: 0.2,
+            admin_conflict: 0.3,
             problem_agree: 0.25,
             problem_conflict: 0.3,
             problem_conflict_soft: 0.15,
+            opposite_stance: 0.35,
             same_reporter: 0.05,
             category_conflict: 0.05,
             time_free_days: 30.0,
-            time_penalty: 0.4,
+            time_penalty: 0.5,
             repost_cosine: 0.9,
         }
     }
@@ -121,6 +129,10 @@ pub struct Explanation {
     pub problem: ProblemEvidence,
     /// Days between the two orders, if both times are known.
     pub days_apart: Option<f32>,
+    /// Whether they name different cities, districts or towns (and no place agrees).
+    pub admin_conflict: bool,
+    /// Whether one order pushes back against what the other asks for.
+    pub opposite_stance: bool,
     /// Whether the reporter is the same.
     pub same_reporter: bool,
     /// Whether the categories agree, if both have one.
@@ -151,10 +163,12 @@ struct Parts {
     place: Option<(usize, usize, f32)>,
     place_conflict: Option<(usize, usize)>,
     place_conflict_soft: bool,
+    admin_conflict: bool,
     problem_shared: usize,
     problem_weak: bool,
     problem_conflict: bool,
     problem_conflict_firm: bool,
+    counter_stance: bool,
     days_apart: Option<f32>,
     same_reporter: bool,
     same_category: Option<bool>,
@@ -192,7 +206,7 @@ impl Scorer {
                     .get(k)
                     .or_else(|| other.places.get(ko))
                     .map(|p| p.name.clone())
-                    .unwrap_or_default()
+                    .unwrap_or_else(|| fp.address.clone())
             };
             PlaceEvidence::Agree {
                 a: name(a, i, b, j),
@@ -238,6 +252,8 @@ impl Scorer {
             place,
             problem,
             days_apart: p.days_apart.map(|d| (d * 10.0).round() / 10.0),
+            admin_conflict: p.admin_conflict,
+            opposite_stance: p.counter_stance,
             same_reporter: p.same_reporter,
             same_category: p.same_category,
             exact_repost: a.content_key == b.content_key,
@@ -253,6 +269,9 @@ impl Scorer {
             None => p.text,
         };
         let mut s = base;
+        if p.admin_conflict {
+            s -= w.admin_conflict;
+        }
         if let Some((_, _, sim)) = p.place {
             s += w.place_agree * sim;
         } else if p.place_conflict.is_none() {
@@ -272,6 +291,9 @@ impl Scorer {
             s -= w.problem_conflict;
         } else if p.problem_conflict {
             s -= w.problem_conflict_soft;
+        }
+        if p.counter_stance {
+            s -= w.opposite_stance;
         }
         if p.same_reporter {
             s += w.same_reporter;
@@ -332,9 +354,38 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
             }
         }
     }
+    // A road or a park agreeing says little when two 小区 or two companies disagree: two
+    // restaurants on one road are two problems.
+    if let (Some((i, j, _)), Some(_)) = (best, conflict) {
+        let weak =
+            |k: usize, fp: &Fingerprint| fp.places.get(k).is_none_or(|p| kind_weight(p.kind) < 1.0);
+        if weak(i, a) && weak(j, b) {
+            best = None;
+        }
+    }
+    // Different districts or counties (or towns), with no place agreeing, are different
+    // problems: "d6县一中补课" and "k7县一中补课".
+    fn units<'f>(fp: &'f Fingerprint, kinds: &[PlaceKind]) -> Vec<&'f str> {
+        fp.admin
+            .iter()
+            .filter(|p| kinds.contains(&p.kind))
+            .map(|p| p.core.as_str())
+            .collect()
+    }
+    let disjoint = |kinds: &[PlaceKind]| {
+        let (xa, xb) = (units(a, kinds), units(b, kinds));
+        !xa.is_empty() && !xb.is_empty() && !xa.iter().any(|x| xb.contains(x))
+    };
+    // Cities and counties are one level where they are compared as regions: a county-level
+    // 市 and a 县 are two places.
+    let admin_conflict = best.is_none()
+        && (disjoint(&[PlaceKind::District])
+            || disjoint(&[PlaceKind::Town])
+            || disjoint(&[PlaceKind::City, PlaceKind::District]));
+
     // A place named with a suffix on one side and mentioned bare on the other
     // ("金桂坊小区" / "金桂坊北门被锁").
-    if best.is_none() {
+    if best.is_none() && conflict.is_none() && !admin_conflict {
         let mention = |x: &Fingerprint, y: &Fingerprint, flip: bool| {
             x.places.iter().enumerate().find_map(|(i, p)| {
                 (is_identifying(p.kind) && y.mentions(&x.place_terms[i])).then(|| {
@@ -348,6 +399,23 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
             })
         };
         best = mention(a, b, false).or_else(|| mention(b, a, true));
+    }
+    // Rare name words both share ("澜庭", "润昇") point at one entity even where no suffix
+    // names it; how strongly depends on how rare they are in this corpus.
+    if best.is_none() && conflict.is_none() && !admin_conflict {
+        let overlap = shared_entity_idf(a, b);
+        let strength = ((overlap - ENTITY_IDF_FLOOR) / ENTITY_IDF_SPAN).clamp(0.0, 1.0);
+        if strength > 0.0 {
+            best = Some((usize::MAX, usize::MAX, strength * MENTION_AGREEMENT));
+        }
+    }
+    // Two addresses written alike are one place, whatever names they hold.
+    if best.is_none() && !a.address.is_empty() && !b.address.is_empty() {
+        let sim = strsim::normalized_levenshtein(&a.address, &b.address) as f32;
+        if sim >= ADDRESS_AGREEMENT {
+            best = Some((usize::MAX, usize::MAX, sim));
+            conflict = None;
+        }
     }
     let (place_conflict, place_conflict_soft) = match (best, conflict) {
         (Some(_), _) => (None, false),
@@ -376,6 +444,7 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
     Parts {
         text,
         title,
+        admin_conflict,
         place: best,
         place_conflict,
         place_conflict_soft,
@@ -387,6 +456,7 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
             (Some(x), Some(y)) => Some((x - y).abs() as f32 / 1440.0),
             _ => None,
         },
+        counter_stance: a.counter_stance != b.counter_stance,
         same_reporter: a.reporter.is_some() && a.reporter == b.reporter,
         same_category: match (a.category, b.category) {
             (Some(x), Some(y)) => Some(x == y),
@@ -394,6 +464,32 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
         },
     }
 }
+
+/// Summed IDF of shared name words below which they say nothing of the entity.
+const ENTITY_IDF_FLOOR: f32 = 2.5;
+
+/// Summed IDF above the floor at which shared name words agree fully.
+const ENTITY_IDF_SPAN: f32 = 2.5;
+
+fn shared_entity_idf(a: &Fingerprint, b: &Fingerprint) -> f32 {
+    let (x, y) = (&a.entity_terms, &b.entity_terms);
+    let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
+    while i < x.len() && j < y.len() {
+        match x[i].0.cmp(&y[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += x[i].1.min(y[j].1);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+/// Normalised Levenshtein similarity from which two addresses are one place.
+const ADDRESS_AGREEMENT: f32 = 0.75;
 
 /// How much a place named on one side and mentioned without a suffix on the other counts.
 const MENTION_AGREEMENT: f32 = 0.8;

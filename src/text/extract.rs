@@ -36,6 +36,12 @@ pub enum PlaceKind {
     Hospital,
     /// A park, square, station or other public facility.
     Public,
+    /// A city (市): found by [`PlaceFinder::find_admin`], never among places.
+    City,
+    /// A district or county (区, 县).
+    District,
+    /// A town, township or sub-district (镇, 乡, 街道).
+    Town,
 }
 
 /// A place or entity named in an order.
@@ -59,6 +65,8 @@ pub struct ProblemLexicon {
     labels: Vec<String>,
     matcher: AhoCorasick,
     pattern_problem: Vec<ProblemId>,
+    /// Every substring of two or more characters of every term.
+    term_parts: rustc_hash::FxHashSet<String>,
 }
 
 impl ProblemLexicon {
@@ -95,6 +103,15 @@ impl ProblemLexicon {
                 pattern_problem.push(pid);
             }
         }
+        let mut term_parts = rustc_hash::FxHashSet::default();
+        for t in &terms {
+            let chars: Vec<char> = t.chars().collect();
+            for i in 0..chars.len() {
+                for j in i + 2..=chars.len() {
+                    term_parts.insert(chars[i..j].iter().collect::<String>());
+                }
+            }
+        }
         let matcher = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build(&terms)
@@ -104,6 +121,7 @@ impl ProblemLexicon {
             labels,
             matcher,
             pattern_problem,
+            term_parts,
         })
     }
 
@@ -134,6 +152,11 @@ impl ProblemLexicon {
     pub fn is_generic(&self, p: ProblemId) -> bool {
         let id = self.ids[p as usize].as_str();
         id.ends_with("_generic") || BROAD_PROBLEMS.contains(&id)
+    }
+
+    /// Whether `text` holds any problem term (or is part of one, for words: 补课 of 有偿补课).
+    pub fn mentions_any(&self, text: &str) -> bool {
+        self.matcher.find_overlapping_iter(text).next().is_some() || self.term_parts.contains(text)
     }
 
     /// The problem classes `text` raises, sorted, each once.
@@ -230,6 +253,18 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("广场", Some(Business)),
         ("大厦", Some(Business)),
         ("ktv", Some(Business)),
+        ("小厨", Some(Business)),
+        ("烧烤", Some(Business)),
+        ("火锅", Some(Business)),
+        ("酒楼", Some(Business)),
+        ("大排档", Some(Business)),
+        ("面馆", Some(Business)),
+        ("茶楼", Some(Business)),
+        ("网吧", Some(Business)),
+        ("棋牌室", Some(Business)),
+        ("足浴", Some(Business)),
+        ("会所", Some(Business)),
+        ("4s店", Some(Business)),
         ("医院", Some(Hospital)),
         ("卫生院", Some(Hospital)),
         ("诊所", Some(Hospital)),
@@ -419,10 +454,58 @@ fn trim_core(core: &str) -> &str {
 /// Longest core kept, in characters: names are short, and a long run is a sentence.
 const MAX_CORE_CHARS: usize = 8;
 
+/// Administrative suffixes, and words that end in one without naming a unit.
+const ADMIN_SUFFIXES: &[(&str, Option<PlaceKind>)] = {
+    use PlaceKind::*;
+    &[
+        ("市", Some(City)),
+        ("区", Some(District)),
+        ("县", Some(District)),
+        ("镇", Some(Town)),
+        ("乡", Some(Town)),
+        ("街道", Some(Town)),
+        ("小区", None),
+        ("园区", None),
+        ("城区", None),
+        ("社区", None),
+        ("景区", None),
+        ("校区", None),
+        ("片区", None),
+        ("辖区", None),
+        ("市区", None),
+        ("郊区", None),
+        ("山区", None),
+        ("新区", None),
+        ("开发区", None),
+        ("保护区", None),
+        ("商业区", None),
+        ("住宅区", None),
+        ("生活区", None),
+        ("居住区", None),
+        ("城市", None),
+        ("超市", None),
+        ("菜市", None),
+        ("都市", None),
+        ("门市", None),
+        ("夜市", None),
+        ("上市", None),
+        ("集市", None),
+        ("城乡", None),
+        ("家乡", None),
+        ("老乡", None),
+        ("下乡", None),
+        ("乡镇", None),
+        ("城镇", None),
+        ("村镇", None),
+        ("县城", None),
+    ]
+};
+
 /// Finds places in normalised text.
 #[derive(Debug, Clone)]
 pub struct PlaceFinder {
     matcher: AhoCorasick,
+    admin: AhoCorasick,
 }
 
 impl Default for PlaceFinder {
@@ -438,7 +521,63 @@ impl PlaceFinder {
             .match_kind(MatchKind::LeftmostLongest)
             .build(SUFFIXES.iter().map(|(s, _)| s))
             .expect("suffix automaton builds");
-        PlaceFinder { matcher }
+        let admin = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(ADMIN_SUFFIXES.iter().map(|(s, _)| s))
+            .expect("admin automaton builds");
+        PlaceFinder { matcher, admin }
+    }
+
+    /// Appends the administrative units named in `text` (a city, districts and counties,
+    /// towns) to `out`, duplicates removed. Anonymised codes count ("a5区" has core "a5").
+    ///
+    /// # Example
+    /// ```
+    /// use complaint_dedup::text::{PlaceFinder, PlaceKind};
+    /// let mut units = Vec::new();
+    /// PlaceFinder::new().find_admin("江城市东湖区翠微街道枫桥雅苑", &mut units);
+    /// let cores: Vec<&str> = units.iter().map(|u| u.core.as_str()).collect();
+    /// assert_eq!(cores, ["江城", "东湖", "翠微"]);
+    /// assert_eq!(units[1].kind, PlaceKind::District);
+    /// ```
+    pub fn find_admin(&self, text: &str, out: &mut Vec<Place>) {
+        let start_len = out.len();
+        let mut prev_end = 0usize;
+        for m in self.admin.find_iter(text) {
+            let (suffix, kind) = ADMIN_SUFFIXES[m.pattern().as_usize()];
+            let Some(kind) = kind else {
+                prev_end = m.end();
+                continue;
+            };
+            let before = &text[prev_end..m.start()];
+            let mut core_start = m.start();
+            for (n, (i, c)) in before.char_indices().rev().enumerate() {
+                let stop = n == 4
+                    || !(is_cjk(c) || c.is_ascii_alphanumeric())
+                    || (is_name_boundary(c) && !c.is_ascii_alphanumeric());
+                if stop {
+                    break;
+                }
+                core_start = prev_end + i;
+            }
+            prev_end = m.end();
+            let core = trim_core(&text[core_start..m.start()]);
+            let ascii_code = core.len() >= 2
+                && core.starts_with(|c: char| c.is_ascii_alphabetic())
+                && core.is_ascii();
+            if core.chars().filter(|c| is_cjk(*c)).count() < 2 && !ascii_code {
+                continue;
+            }
+            out.push(Place {
+                kind,
+                core: core.to_string(),
+                name: format!("{core}{suffix}"),
+            });
+        }
+        let mut found: Vec<Place> = out.drain(start_len..).collect();
+        let mut seen = std::collections::BTreeSet::new();
+        found.retain(|p| seen.insert((p.kind, p.core.clone())));
+        out.extend(found);
     }
 
     /// Appends the places named in `text` to `out` (duplicates removed, sorted).
@@ -474,8 +613,13 @@ impl PlaceFinder {
             }
             let core = trim_core(&text[core_start..m.start()]);
             if core.is_empty() && prev_place_end == Some(m.start()) {
-                // "枫桥雅苑小区": the second suffix belongs to the place just found.
+                // "枫桥雅苑小区": the second suffix belongs to the place just found. A road
+                // suffix names a road after it ("鸬鹚湾路" is a road, not the 小区 鸬鹚湾).
                 if let Some(last) = out.last_mut() {
+                    if kind == PlaceKind::Road && last.kind == PlaceKind::Residential {
+                        last.kind = PlaceKind::Road;
+                        last.core = last.name.clone();
+                    }
                     last.name.push_str(suffix);
                 }
                 prev_end = m.end();
@@ -570,6 +714,14 @@ mod tests {
         assert_eq!(
             cores("我住在锦绣江南滨江苑，旁边的金沙路上有个搅拌站"),
             vec![(Residential, "锦绣江南滨江".into()), (Road, "金沙".into())]
+        );
+    }
+
+    #[test]
+    fn a_road_suffix_after_a_name_makes_a_road() {
+        assert_eq!(
+            cores("鸬鹚湾路北段"),
+            vec![(PlaceKind::Road, "鸬鹚湾".into())]
         );
     }
 
