@@ -303,10 +303,10 @@ impl Analyzer {
                 | PlaceKind::Business
                 | PlaceKind::Hospital
                 | PlaceKind::Public
-        ) && words[start..=end]
-            .iter()
-            .all(|w| tok.word_freq(w).is_some_and(|f| f >= RARE_WORD_FREQ))
-        {
+        ) && words[start..=end].iter().all(|w| {
+            // Single characters say nothing either way: jieba counts each of them high.
+            w.chars().count() >= 2 && tok.word_freq(w).is_some_and(|f| f >= RARE_WORD_FREQ)
+        }) {
             return false;
         }
         if chars == 1 {

@@ -322,8 +322,9 @@ fn round3(x: f32) -> f32 {
 }
 
 /// Kinds whose names identify one entity: two different ones of these mean two problems.
+/// Roads and public places do not: a complaint names the road it is on and the crossing one.
 fn is_identifying(kind: PlaceKind) -> bool {
-    !matches!(kind, PlaceKind::Public)
+    kind_weight(kind) >= 1.0
 }
 
 fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {

@@ -278,7 +278,6 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("政府", None),
         ("城管", None),
         ("城市", None),
-        ("城区", None),
         ("城乡", None),
         ("县城", None),
         ("城中村", None),
@@ -388,7 +387,6 @@ fn is_name_boundary(c: char) -> bool {
             | '外'
             | '前'
             | '后'
-            | '号'
             | '栋'
             | '楼'
             | '有'
@@ -466,7 +464,6 @@ const ADMIN_SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("街道", Some(Town)),
         ("小区", None),
         ("园区", None),
-        ("城区", None),
         ("社区", None),
         ("景区", None),
         ("校区", None),
@@ -475,7 +472,6 @@ const ADMIN_SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("市区", None),
         ("郊区", None),
         ("山区", None),
-        ("新区", None),
         ("开发区", None),
         ("保护区", None),
         ("商业区", None),
@@ -562,7 +558,8 @@ impl PlaceFinder {
             }
             prev_end = m.end();
             let core = trim_core(&text[core_start..m.start()]);
-            let ascii_code = core.len() >= 2
+            // Anonymised exports write units as codes: "a市", "a5区".
+            let ascii_code = !core.is_empty()
                 && core.starts_with(|c: char| c.is_ascii_alphabetic())
                 && core.is_ascii();
             if core.chars().filter(|c| is_cjk(*c)).count() < 2 && !ascii_code {

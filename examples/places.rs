@@ -1,0 +1,28 @@
+//! Prints the places, administrative units and problems the analyzer finds in each argument.
+//!
+//! ```text
+//! cargo run --example places -- "鸬鹚湾路对面澜岸壹号工地夜间施工"
+//! ```
+
+use complaint_dedup::fingerprint::Analyzer;
+use complaint_dedup::WorkOrder;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let analyzer = Analyzer::new()?;
+    for text in std::env::args().skip(1) {
+        let fp = analyzer.fingerprint(&WorkOrder::new("x", &text), "");
+        let places: Vec<String> = fp
+            .places
+            .iter()
+            .map(|p| format!("{:?}:{}({})", p.kind, p.name, p.core))
+            .collect();
+        let admin: Vec<&str> = fp.admin.iter().map(|p| p.name.as_str()).collect();
+        let problems: Vec<&str> = fp
+            .problems
+            .iter()
+            .map(|p| analyzer.problems().label(*p))
+            .collect();
+        println!("{text}\n  places {places:?}\n  admin {admin:?}\n  problems {problems:?}");
+    }
+    Ok(())
+}
