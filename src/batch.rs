@@ -28,8 +28,11 @@ use crate::order::{reporter_hash, Relation, Ticket, TicketMember, WorkOrder};
 use crate::score::{ScoreWeights, Scorer};
 use crate::text::Tokenizer;
 
+/// Default share of the threshold that two groups must score on average before they merge.
+pub const DEFAULT_LINK_RATIO: f32 = 0.6;
+
 /// Default pairwise score from which two orders are duplicates.
-pub const DEFAULT_THRESHOLD: f32 = 0.5;
+pub const DEFAULT_THRESHOLD: f32 = 0.45;
 
 /// Configures a [`Deduper`].
 ///
@@ -64,7 +67,7 @@ impl Default for DeduperBuilder {
     fn default() -> Self {
         DeduperBuilder {
             threshold: DEFAULT_THRESHOLD,
-            link_ratio: 0.8,
+            link_ratio: DEFAULT_LINK_RATIO,
             threads: None,
             salt: "complaint-dedup".to_string(),
             weights: ScoreWeights::default(),
@@ -79,16 +82,17 @@ impl Default for DeduperBuilder {
 impl DeduperBuilder {
     /// The pairwise score (0 to 1) from which two orders are duplicates.
     ///
-    /// By default, 0.5.
+    /// By default, 0.45.
     pub fn threshold(&mut self, threshold: f32) -> &mut DeduperBuilder {
         self.threshold = threshold;
         self
     }
 
-    /// The share of the threshold that the canonical orders of two groups must score against
-    /// each other before the groups merge (the guard against chaining).
+    /// The share of the threshold that the representatives of two groups must score against
+    /// each other on average before the groups merge (the guard against chaining; see
+    /// [`crate::cluster`]).
     ///
-    /// By default, 0.8.
+    /// By default, 0.6.
     pub fn link_ratio(&mut self, ratio: f32) -> &mut DeduperBuilder {
         self.link_ratio = ratio;
         self

@@ -1,10 +1,13 @@
 //! Clustering scored pairs into tickets without chaining.
 //!
-//! Union-find over pairs taken strongest first, with one guard: two groups merge only if their
-//! canonical orders (the earliest of each) also score at least the link threshold against each
-//! other. Single links through an intermediary ("A ~ B" on the place, "B ~ C" on the problem)
-//! therefore cannot pull unrelated orders into one ticket, which is how plain union-find over
-//! a low threshold ends in one giant cluster.
+//! Union-find over pairs taken strongest first, with one guard: two groups merge only if they
+//! also agree *on average*. The pair that links them must reach the threshold, and the mean
+//! score between a few representatives of each group (the linking orders, the canonical
+//! orders, and the earliest members) must reach the link threshold. Single links through an
+//! intermediary ("A ~ B" on the place, "B ~ C" on the problem) therefore cannot pull unrelated
+//! orders into one ticket, which is how plain union-find over a low threshold ends in one
+//! giant cluster; and a group whose canonical order is oddly worded still joins when its
+//! other members agree.
 
 use rustc_hash::FxHashSet;
 
@@ -19,6 +22,9 @@ pub struct Edge {
     pub score: f32,
 }
 
+/// How many of a group's earliest members stand for it when a merge is checked.
+pub const REPRESENTATIVES: usize = 3;
+
 /// The result of clustering `n` nodes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clustering {
@@ -32,15 +38,15 @@ pub struct Clustering {
 /// Clusters nodes `0..n` (in canonical order: a smaller index is earlier) over `edges`.
 ///
 /// Edges below `threshold` are ignored; the rest are taken by descending score, ties by
-/// `(a, b)`, so the result does not depend on the order of `edges`. `canonical_score(x, y)`
-/// scores two canonical nodes when a merge needs it; a merge also needs that score to reach
-/// `link_threshold`.
+/// `(a, b)`, so the result does not depend on the order of `edges`. `score(x, y)` scores two
+/// nodes when a merge needs it; a merge needs the mean score between the two groups'
+/// representatives (at most [`REPRESENTATIVES`] each) to reach `link_threshold`.
 pub fn cluster(
     n: usize,
     mut edges: Vec<Edge>,
     threshold: f32,
     link_threshold: f32,
-    mut canonical_score: impl FnMut(u32, u32) -> f32,
+    mut score: impl FnMut(u32, u32) -> f32,
 ) -> Clustering {
     edges.retain(|e| e.score >= threshold && e.a != e.b);
     for e in &mut edges {
@@ -57,6 +63,8 @@ pub fn cluster(
     let mut parent: Vec<u32> = (0..n as u32).collect();
     let mut tree: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
     let mut refused: FxHashSet<(u32, u32)> = FxHashSet::default();
+    // The earliest members of each group, by root (kept sorted, at most REPRESENTATIVES).
+    let mut early: Vec<Vec<u32>> = (0..n as u32).map(|x| vec![x]).collect();
 
     fn find(parent: &mut [u32], mut x: u32) -> u32 {
         while parent[x as usize] != x {
@@ -75,17 +83,47 @@ pub fn cluster(
             continue;
         }
         let (lo, hi) = (ra.min(rb), ra.max(rb));
-        let direct = (lo, hi) == (e.a, e.b);
-        if !direct {
+        let single = early[lo as usize].len() == 1 && early[hi as usize].len() == 1;
+        if !single {
             if refused.contains(&(lo, hi)) {
                 continue;
             }
-            if canonical_score(lo, hi) < link_threshold {
+            let side = |root: u32, end: u32, early: &[Vec<u32>]| {
+                let mut reps = early[root as usize].clone();
+                if !reps.contains(&end) {
+                    reps.push(end);
+                }
+                reps
+            };
+            let (end_lo, end_hi) = if find(&mut parent, e.a) == lo {
+                (e.a, e.b)
+            } else {
+                (e.b, e.a)
+            };
+            let reps_lo = side(lo, end_lo, &early);
+            let reps_hi = side(hi, end_hi, &early);
+            let mut total = 0.0f32;
+            for &x in &reps_lo {
+                for &y in &reps_hi {
+                    total += if (x.min(y), x.max(y)) == (e.a, e.b) {
+                        e.score
+                    } else {
+                        score(x.min(y), x.max(y))
+                    };
+                }
+            }
+            let mean = total / (reps_lo.len() * reps_hi.len()) as f32;
+            if mean < link_threshold {
                 refused.insert((lo, hi));
                 continue;
             }
         }
         parent[hi as usize] = lo;
+        let moved = std::mem::take(&mut early[hi as usize]);
+        let keep = &mut early[lo as usize];
+        keep.extend(moved);
+        keep.sort_unstable();
+        keep.truncate(REPRESENTATIVES);
         tree[e.a as usize].push((e.b, e.score));
         tree[e.b as usize].push((e.a, e.score));
     }
@@ -136,10 +174,11 @@ mod tests {
 
     #[test]
     fn chains_through_an_intermediary_are_refused() {
-        // 0 ~ 1 and 1 ~ 2 are strong, but 0 and 2 have nothing in common.
-        let c = cluster(3, vec![e(0, 1, 0.9), e(1, 2, 0.8)], 0.5, 0.4, |x, y| {
+        // 0 ~ 1 and 1 ~ 2 are strong, but 0 and 2 have nothing in common: the mean over
+        // {0, 1} x {2} is (0.0 + 0.8) / 2, below the link threshold.
+        let c = cluster(3, vec![e(0, 1, 0.9), e(1, 2, 0.8)], 0.5, 0.5, |x, y| {
             if (x, y) == (0, 2) {
-                0.1
+                0.0
             } else {
                 1.0
             }

@@ -47,8 +47,9 @@ pub struct Fingerprint {
     /// For each place, the hashes of the content terms of its core: a text holding all of
     /// them mentions the place even without its suffix ("枫桥的邻居们" for 枫桥雅苑).
     pub place_terms: Vec<Vec<TermHash>>,
-    /// Content terms that look like parts of names (rare in general language, not complaint
-    /// vocabulary): "澜庭", "润昇", "胖叔". With their IDF once weighed.
+    /// Content terms that may be parts of names ("澜庭", "润昇", "胖叔"): not complaint
+    /// vocabulary. Weighing keeps those that some order of the corpus uses inside a place name
+    /// (so "枫桥" counts once "枫桥雅苑" was seen) and sets their IDF.
     pub entity_terms: Vec<(TermHash, f32)>,
     /// Specific problem classes raised anywhere in the order.
     pub problems: Vec<ProblemId>,
@@ -251,8 +252,8 @@ impl Analyzer {
 }
 
 impl Analyzer {
-    /// Whether a word looks like part of a name: two or more characters, not only ASCII, not a
-    /// stop word or a domain term, not an administrative unit, and rare in jieba's counts.
+    /// Whether a word may be part of a name: two or more characters, not only ASCII, not a
+    /// stop word, domain term, problem term or administrative unit.
     fn is_entity_word(&self, w: &str) -> bool {
         let tok = &self.tokenizer;
         w.chars().count() >= 2
@@ -260,7 +261,6 @@ impl Analyzer {
             && !w.ends_with(['区', '县', '市', '镇', '乡', '省'])
             && !tok.is_stopword(w)
             && !tok.is_domain_word(w)
-            && tok.word_freq(w).is_none_or(|f| f < ENTITY_WORD_FREQ)
             && !self.problems.mentions_any(w)
     }
 
@@ -323,9 +323,6 @@ impl Analyzer {
 
 /// jieba frequency from which a word is ordinary vocabulary rather than part of a name.
 const COMMON_WORD_FREQ: usize = 2000;
-
-/// jieba frequency below which a word may be part of a name.
-const ENTITY_WORD_FREQ: usize = 500;
 
 /// jieba frequency below which a word is rare enough to name a company or site.
 const RARE_WORD_FREQ: usize = 100;
@@ -438,6 +435,8 @@ pub struct CorpusStats {
     pub docs: u32,
     /// In how many documents each term occurs.
     pub df: FxHashMap<TermHash, u32>,
+    /// Terms that occur inside the core of some place name.
+    pub name_terms: rustc_hash::FxHashSet<TermHash>,
 }
 
 impl CorpusStats {
@@ -446,6 +445,9 @@ impl CorpusStats {
         self.docs += 1;
         for (h, _) in &fp.terms {
             *self.df.entry(*h).or_default() += 1;
+        }
+        for terms in &fp.place_terms {
+            self.name_terms.extend(terms.iter().copied());
         }
     }
 
@@ -460,6 +462,7 @@ impl CorpusStats {
         for (h, n) in small.df {
             *big.df.entry(h).or_default() += n;
         }
+        big.name_terms.extend(small.name_terms);
         big
     }
 
@@ -479,6 +482,8 @@ impl Fingerprint {
             *w = (1.0 + w.ln()) * stats.idf(*h);
             norm += *w * *w;
         }
+        self.entity_terms
+            .retain(|(h, _)| stats.name_terms.contains(h));
         for (h, idf) in &mut self.entity_terms {
             *idf = stats.idf(*h);
         }

@@ -120,7 +120,7 @@ pub fn generate(config: &GenerateConfig) -> (Vec<WorkOrder>, Vec<(OrderId, Strin
         city: &city,
         lex,
         noise: config.noise.max(0.0),
-        period_days: config.days.max(1),
+        start: config.start,
     };
     let drafts: Vec<Vec<Draft>> = events
         .par_iter()
@@ -137,10 +137,7 @@ pub fn generate(config: &GenerateConfig) -> (Vec<WorkOrder>, Vec<(OrderId, Strin
         }
     }
     keyed.par_sort_unstable();
-    let base = config
-        .start
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight exists");
+    let base = config.start.and_hms_opt(0, 0, 0).expect("midnight exists");
     let mut drafts = drafts;
     let mut orders = Vec::with_capacity(keyed.len());
     let mut gold = Vec::with_capacity(keyed.len());
@@ -308,13 +305,11 @@ fn mix(mut z: u64) -> u64 {
 }
 
 impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(mix(seed ^ 0x6a09_e667_f3bc_c908))
-    }
-
     /// An independent stream for item `index` of purpose `stream`.
     fn stream(seed: u64, stream: u64, index: u64) -> Rng {
-        Rng(mix(mix(seed ^ stream.wrapping_mul(0x9e37_79b9_7f4a_7c15)) ^ index))
+        Rng(mix(
+            mix(seed ^ stream.wrapping_mul(0x9e37_79b9_7f4a_7c15)) ^ index
+        ))
     }
 
     fn next_u64(&mut self) -> u64 {
@@ -343,6 +338,10 @@ impl Rng {
 
     fn pick<'t, T>(&mut self, items: &'t [T]) -> &'t T {
         &items[self.below(items.len())]
+    }
+
+    fn pick_str(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.below(items.len())]
     }
 
     /// An index in `0..n` skewed towards small ones (density ∝ x^-0.4): popular places.
@@ -425,6 +424,8 @@ enum Slot {
     City,
     /// {T} a short title phrase of the problem.
     Title,
+    /// {C} a core statement of the problem.
+    Core,
 }
 
 #[derive(Debug, Clone)]
@@ -461,6 +462,7 @@ fn parse_tpl(s: &'static str) -> Tpl {
             "Y" => Slot::Year,
             "c" => Slot::City,
             "T" => Slot::Title,
+            "C" => Slot::Core,
             other => panic!("unknown slot {{{other}}} in {s:?}"),
         };
         out.push(Seg::Slot(slot));
@@ -646,7 +648,7 @@ R 要求尽快疏通管道|请督促物业清掏化粪池|要求彻底改造排�
 
 @waterlogging|城乡建设|交通运输|D R|4||
 T 道路积水|一下雨就积水|内涝严重|排水不畅|路面积水
-S {r}下穿通道|{r}与{y}交叉口|{r}{b}附近路段|{r}辅道
+S {r}下穿通道|{r}与{y}交叉口|{r}{b}路段|{r}辅道
 G 门口的路|小区门口|那一段路
 C {s}一下雨就积水，水深到膝盖|{s}排水不畅，暴雨后变成一片汪洋|{s}{w}积水好几天不退|{s}的雨水倒灌进地下车库
 D 雨水井被堵住了|路修好之后就一直这样|有车在这里熄火|附近居民只能蹚水出门
@@ -739,7 +741,7 @@ T 房屋质量问题|墙体开裂|外墙渗水|新房漏水|房屋开裂
 S {b}|{b}的外墙|{b}的楼板|新交付的房子
 G 家里|房子
 C {s}墙体多处开裂，裂缝能塞进手指|{s}{w}下雨就渗水漏水|{s}外墙瓷砖大面积脱落|{s}地面空鼓、楼板开裂
-D 交房不到{n}年就出现问题|开发商只是简单修补，没过多久又裂|找第三方检测说存在结构隐患
+D 交房才{n}个月就出现问题|开发商只是简单修补，没过多久又裂|找第三方检测说存在结构隐患
 I 住在里面{v}担心安全|家具都泡坏了|外墙瓷砖掉下来差点砸到人
 R 要求对房屋质量进行鉴定|请督促开发商彻底维修|要求追究施工单位责任
 
@@ -763,7 +765,7 @@ R 请消防部门检查|要求物业清理消防通道|希望依法处罚占用�
 
 @road_damage|交通运输|城乡建设|D|5||
 T 路面破损|道路坑洼|路面塌陷|道路年久失修|路面坑洞
-S {r}|{r}与{y}交叉口附近|{r}{b}附近路段|{r}辅道
+S {r}|{r}与{y}交叉口附近|{r}{b}路段|{r}辅道
 G 这段路|门口的路
 C {s}路面坑坑洼洼，车辆颠簸|{s}出现塌陷，形成一个大坑|{s}路面破损{d}没人修|{s}破损严重，下雨全是泥水
 D 电动车晚上经过容易摔倒|已经有人在这里摔伤|修了又坏，反复好几次
@@ -781,7 +783,7 @@ R 请尽快补装井盖|要求排查更换破损井盖|请先设置警示围挡
 
 @streetlight|城市管理|城乡建设|D R V|4|night|
 T 路灯不亮|路灯损坏|路灯坏了没人修|道路照明不足
-S {r}的路灯|{r}{b}附近的路灯|小区主干道路灯|村道路灯
+S {r}的路灯|{r}{b}的路灯|小区主干道路灯|村道路灯
 G 路灯|这一段的路灯
 C {s}坏了{d}，晚上一片漆黑|{s}{w}时亮时不亮|{s}大部分都不亮|{s}白天亮晚上不亮
 D 晚上下班回家只能打手电|这段路经常有人摔倒|反映过一次修了没几天又坏
@@ -887,18 +889,18 @@ D 公司说是员工自愿放弃|要求补缴被公司拒绝|同事们都是这�
 I 员工看病不能报销|影响买房和孩子上学
 R 请社保部门责令补缴|要求公司依法签订劳动合同|希望劳动监察查处
 
-@subsidy_unpaid|财政金融|市场监管|P|3||
+@subsidy_unpaid|财政金融|市场监管|P|1||
 T 补贴未发放|补贴迟迟不到账|申请补贴没有下文|补贴发放进度
-S {Y}家电以旧换新补贴|{Y}新能源汽车购置补贴|{Y}购房契税补贴|{Y}人才租房补贴|{Y}创业补贴|{Y}稳岗补贴
+S {Y}家电以旧换新补贴|{Y}新能源汽车购置补贴|{Y}购房契税补贴|{Y}人才租房补贴|{Y}创业补贴|{Y}稳岗补贴|“{x}英才计划”购房补贴|{x}人才安居补贴|“{x}工匠”技能提升补贴
 G 补贴|这项补贴
 C 申请{s}已经{d}了还没到账|{s}审核通过后迟迟没有发放|{s}打电话问一直说在走流程|{s}的发放进度查不到
 D 当时宣传一个月内到账|提交材料都已经齐全|窗口工作人员说没有资金了|身边很多人都是这种情况
 I 家里经济{v}困难，等着这笔钱|政府公信力受到影响
 R 希望尽快发放补贴|请公布补贴发放进度|要求相关部门给个明确答复
 
-@housing_fund|住房保障|财政金融|P|2||
+@housing_fund|住房保障|财政金融|P|1||
 T 公积金提取难|公积金贷款政策|公积金政策调整|公积金提取被拒
-S 公积金{x}提取政策|{Y}公积金新政|公积金租房提取|公积金异地贷款
+S “{x}安居”公积金贷款政策|{Y}公积金新政|公积金租房提取|公积金异地贷款|{x}人才公积金提取政策
 G 公积金|公积金政策
 C {s}调整后，提取门槛变高了|按{s}申请提取被拒绝|{s}规定不合理，外地职工办不了|{s}办理时间太长，材料反复补交
 D 网上办不了，线下要跑好几趟|工作人员解释前后不一|之前的政策是可以的
@@ -954,7 +956,8 @@ R 要求公开基站的辐射检测数据|请拆除或移位|希望相关部门�
 // Generic pools, shared by all problems: the boilerplate that must weigh nothing.
 const OFTEN: &str = "每天|天天|每晚|几乎每天|经常|一到晚上就|隔三差五|最近一直|长期|近期频繁";
 const VERY: &str = "非常|特别|十分|实在|太|相当|极其|很";
-const SINCE: &str = "这种情况已经持续{d}了|从{q}开始就这样|已经{d}了|前前后后有{d}了|{q}以来一直如此|差不多{d}了";
+const SINCE: &str =
+    "这种情况已经持续{d}了|从{q}开始就这样|已经{d}了|前前后后有{d}了|{q}以来一直如此|差不多{d}了";
 const HISTORY: &str = "之前打过12345反映，到现在没有解决|已经向社区和物业反映过多次，都没有下文|上次投诉后好了两天，现在又恢复原样|工单回复说已处理，实际上根本没变|多次反映无果，只能再次求助|之前在网上留言过，也没人回复|找过街道，街道让找区里，区里又推回街道";
 const EMOTION: &str = "真的受不了了|有没有人管管|气死了|太离谱了|还让不让人休息了|心累|无语了|求扩散|忍无可忍|天天这样谁受得了|到底有没有人管|希望大家帮忙转发|救救孩子吧|服了";
 const EMOJI: &str = "😡|😤|😭|🙏|😓|💢|😷|🤮|😩|😱|🤬|😰|🥲|❗|‼️|🔥|🚧|🔊|💦|⚠️|😠|🙄";
@@ -963,25 +966,33 @@ const TIMELINE: &str = "{j}，我第一次拨打12345反映了这个问题|{j}�
 const LEGAL: &str = "根据相关法律法规，这种行为明显违规|相关法律法规对此早有明确规定|依照有关规定，相关部门有责任依法处理|按照国家有关规定，企业和单位应当依法履行义务";
 const HOTLINE_OPEN: &str = "市民来电反映：|来电人反映：|来电人称，|市民反映，|来电反映：|群众来电反映，|来电人来电称：|市民来电称，|来电人表示，";
 const HOTLINE_CLOSE: &str = "要求相关部门尽快处理|希望有关部门核实处理|请相关部门处理|来电人要求尽快解决|请职能部门尽快核实并处理|望尽快解决|来电人要求回复处理结果|请相关单位跟进";
-const HOTLINE_TITLE: &str = "关于{p}{T}的反映|关于{p}{T}的投诉|{p}{T}|反映{p}{T}问题|{T}|关于{T}的求助|{p}{T}的问题";
+const HOTLINE_TITLE: &str =
+    "关于{p}{T}的反映|关于{p}{T}的投诉|{p}{T}|反映{p}{T}问题|{T}|关于{T}的求助|{p}{T}的问题";
 const POLICE_TEXT: &str = "报警人称{p}{b}{C}，请求处理|{p}{C}|报警称：{p}{T}|{p}{b}{T}，报警人要求处理|{p}：{T}|报警人反映{p}{T}，要求出警";
-const GRID_OPEN: &str = "巡查发现：|网格巡查时发现，|日常巡查中发现，|经网格员巡查，|走访中居民反映，|";
+const GRID_OPEN: &str =
+    "巡查发现：|网格巡查时发现，|日常巡查中发现，|经网格员巡查，|走访中居民反映，|";
 const GRID_CLOSE: &str = "现场已拍照取证|已对当事人进行劝导|已上报社区|建议相关职能部门处理|已告知物业整改|需职能部门介入";
 const PETITION_TITLE: &str = "关于{p}{T}问题的信访件|请求解决{p}{T}问题|关于{T}的反映|{p}居民联名信访：{T}|反映{p}{T}|恳请解决{T}问题";
 const PETITION_OPEN: &str = "信访人反映：|信访人称：|尊敬的领导：|";
-const PETITION_CLOSE: &str = "特此来信，恳请领导高度重视|以上情况属实，恳请予以解决|望领导明察|盼复";
-const MAILBOX_TITLE: &str = "{p}{T}，恳请领导关注|{T}问题请市长过问|关于{p}{T}的求助|恳请解决{p}{T}问题|{p}{T}何时能解决";
+const PETITION_CLOSE: &str =
+    "特此来信，恳请领导高度重视|以上情况属实，恳请予以解决|望领导明察|盼复";
+const MAILBOX_TITLE: &str =
+    "{p}{T}，恳请领导关注|{T}问题请市长过问|关于{p}{T}的求助|恳请解决{p}{T}问题|{p}{T}何时能解决";
 const MAILBOX_OPEN: &str = "尊敬的市长：您好！|尊敬的领导：|市长您好：|尊敬的书记、市长：您好！|";
-const MAILBOX_CLOSE: &str = "恳请领导百忙之中关注此事|此致\n敬礼！|盼复！|谢谢领导！|期待领导的回复";
+const MAILBOX_CLOSE: &str =
+    "恳请领导百忙之中关注此事|此致\n敬礼！|盼复！|谢谢领导！|期待领导的回复";
 const BOARD_TITLE: &str = "{p}{T}问题什么时候能解决？|关于{p}{T}的问题|{p}{T}，有人管吗？|{p}{T}|强烈要求解决{p}{T}|{T}|{p}{T}问题|请求处理{p}{T}";
 const BOARD_OPEN: &str = "尊敬的领导您好！|领导您好，|您好！|各位领导好：|领导好！|";
-const BOARD_CLOSE: &str = "希望相关部门能重视，谢谢！|盼回复！|麻烦领导帮忙协调，谢谢。|期待回复。|谢谢！|恳请尽快解决！";
+const BOARD_CLOSE: &str =
+    "希望相关部门能重视，谢谢！|盼回复！|麻烦领导帮忙协调，谢谢。|期待回复。|谢谢！|恳请尽快解决！";
 const WECHAT_OPEN: &str = "您好，我想反映一下：|你好，|反映个问题，|您好，|";
 const TOUTIAO_OPEN: &str = "网友爆料：|有网友反映，|";
 const XHS_TITLE: &str = "{p}｜{T}真的受不了了|避雷{p}！！{T}|{p}{T}，有没有人遇到过|{c}{p}｜{T}|{p}的{T}到底有没有人管|住{p}的姐妹注意了";
 const XHS_OPEN: &str = "姐妹们，|家人们谁懂啊，|真的会谢，|救命，|";
+const CONNECT: &str = "而且|另外|并且|更过分的是|关键是|同时|再加上|最近|现在";
 const REPEAT_PREFIX: &str = "再次反映：|第{n}次反映：|又来反映了，|重复反映：|二次来电：|";
-const REPEAT_SUFFIX: &str = "至今无人处理！|已经反映过了，还是没人管。|请尽快答复！|问题依旧！|为什么一直没有解决？";
+const REPEAT_SUFFIX: &str =
+    "至今无人处理！|已经反映过了，还是没人管。|请尽快答复！|问题依旧！|为什么一直没有解决？";
 const NOISE_BOILERPLATE: &str = "【转办】|（来电人要求保密）|[图片]|（附照片）|来自{c}12345微信公众号|【重复件】|（已电话回访）";
 
 /// Backgrounds by place kind (R S D V C H U P): who is writing.
@@ -1033,7 +1044,8 @@ const TYPOS: &[(&str, &str)] = &[
 ];
 
 /// Homophones of name characters, for misspelt place names.
-const NAME_TYPOS: &str = "语雨园圆苑院锦景华化桂贵湾弯庭廷轩宣峰锋澜兰悦月翠萃枫风桥乔雅亚泉全馨新源元城成";
+const NAME_TYPOS: &str =
+    "语雨园圆苑院锦景华化桂贵湾弯庭廷轩宣峰锋澜兰悦月翠萃枫风桥乔雅亚泉全馨新源元城成";
 
 // Name pools.
 const NAME_A: &str = "桂锦翠碧金银紫枫梧桐兰芷荷澜湘沁汀溪泉云霞晴岚峰景瑞祥和泰安康宁嘉怡悦雅逸清秀丽华盛荣鑫恒达福禄馨香橙柏松竹梅樱棠芙蓉桃杏柳榕樟楠凤鹤麟龙虹星月阳晨曦旭明光天海江湖滨洲湾山岭林森庭阁轩璟珑琴书墨砚枕梨茗荟蔚蓝青朗御尚雍东南西北新中";
@@ -1041,15 +1053,18 @@ const NAME_B: &str = "语桥池溪湾岸畔韵汇麓境澜园居坊峰谷林轩�
 const ROAD_B: &str = "沙堤梓坡湘桥塘湖林园山河岭江港阳华兴安平和丰泰福民新光明建文德";
 const FAMOUS_ROADS: &str = "人民|解放|建设|新华|中山|长青|五一|八一|劳动|车站|东风|友谊|文化|体育|学院|工业|迎宾|滨江|环城|站前";
 const SURNAMES: &str = "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高罗郑梁谢宋唐许邓冯韩曹曾彭萧蔡潘田董袁于余叶蒋杜苏魏程吕丁沈任姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江薛尹段雷黎史陶贺顾毛郝龚邵万钱严覃武";
-const GIVEN: &str = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅辉鑫鹏飞斌波宇浩凯婷雪琳";
-const VILLAGE_B: &str = "家湾|家冲|家坪|家塘|家岭|家庄|家桥|家铺|家坝|庄|坪|塘|冲|湾|岗|桥|铺|坝|山|岭|田|洲|港";
+const GIVEN: &str =
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅辉鑫鹏飞斌波宇浩凯婷雪琳";
+const VILLAGE_B: &str =
+    "家湾|家冲|家坪|家塘|家岭|家庄|家桥|家铺|家坝|庄|坪|塘|冲|湾|岗|桥|铺|坝|山|岭|田|洲|港";
 const RES_SUFFIX: &str = "小区|新城|花园|苑|雅苑|府|家园|公馆|华庭|名苑|嘉园|新村|公寓|湾|里|壹号|山庄|御府|名邸|国际|雅居|花苑|佳园|城";
 const ROAD_SUFFIX: &str = "路|路|路|路|大道|街|北路|南路|东路|西路|中路|巷";
 const SCHOOL_SUFFIX: &str = "小学|中学|实验小学|实验中学|实验学校|幼儿园|外国语学校|小学|幼儿园";
 const INDUSTRY: &str = "置业|房地产开发|建设|建筑工程|混凝土|环保科技|化工|物流|电子科技|食品|物业服务|新材料|机械制造|纺织|教育科技|餐饮管理|汽车销售|医药|包装|建材";
 const COMPANY_FORM: &str = "有限公司|有限公司|有限责任公司|集团有限公司|股份有限公司";
 const SHOP_TYPE: &str = "烧烤|大排档|火锅|KTV|酒吧|健身|超市|美容美发|培训学校|足浴|网吧|面馆|茶楼|汽修|生鲜超市|早教中心|游泳馆|餐馆|快餐|教育";
-const PUBLIC_TYPE: &str = "公园|广场|农贸市场|地铁站|医院|社区卫生服务中心|体育馆|图书馆|汽车站|菜市场|湿地公园";
+const PUBLIC_TYPE: &str =
+    "公园|广场|农贸市场|地铁站|医院|社区卫生服务中心|体育馆|图书馆|汽车站|菜市场|湿地公园";
 const DISTRICTS: &str = "东湖|西城|南湖|北城|江岸|河西|高新|经开|滨湖|青山|临江|望城";
 const CITIES: &str = "江城|湘川|云州|临江|东陵|安澜|青州|南川|白沙|柳城";
 const NICK: &str = "小{s}|老{s}|{s}先生|{s}女士|{a}{b}|爱吃{a}的猫|{a}{b}妈妈|{c}业主|路过的{a}{b}|{a}{b}小仙女|一只{a}{b}|{c}打工人|{a}{b}爸爸|{a}{b}不吃香菜";
@@ -1061,6 +1076,9 @@ struct Problem {
     targets: Vec<Kind>,
     weight: u32,
     night: bool,
+    /// Whether the named sources are the place itself ("{p}老板"): frames then leave the
+    /// place to the core statement instead of naming it twice.
+    names_place: bool,
     opposite: Option<usize>,
     titles: Vec<Tpl>,
     sources: Vec<Tpl>,
@@ -1101,6 +1119,7 @@ struct Lexicon {
     toutiao_open: Vec<Tpl>,
     xhs_title: Vec<Tpl>,
     xhs_open: Vec<Tpl>,
+    connect: Vec<Tpl>,
     repeat_prefix: Vec<Tpl>,
     repeat_suffix: Vec<Tpl>,
     boilerplate: Vec<Tpl>,
@@ -1139,6 +1158,7 @@ fn parse_problems(text: &'static str) -> Vec<Problem> {
                     .collect(),
                 weight: f[4].parse().expect("weight"),
                 night: f[5] == "night",
+                names_place: false,
                 opposite: None,
                 titles: Vec::new(),
                 sources: Vec::new(),
@@ -1156,7 +1176,12 @@ fn parse_problems(text: &'static str) -> Vec<Problem> {
         let list = parse_list(list.trim());
         match tag {
             "T" => p.titles = list,
-            "S" => p.sources = list,
+            "S" => {
+                p.names_place = list
+                    .iter()
+                    .all(|t| t.iter().any(|s| matches!(s, Seg::Slot(Slot::Place))));
+                p.sources = list;
+            }
             "G" => p.generic_sources = list,
             "C" => p.cores = list,
             "D" => p.details = list,
@@ -1194,7 +1219,7 @@ fn lexicon() -> &'static Lexicon {
         hotline_open: parse_list(HOTLINE_OPEN),
         hotline_close: parse_list(HOTLINE_CLOSE),
         hotline_title: parse_list(HOTLINE_TITLE),
-        police_text: parse_list(POLICE_TEXT.replace("{C}", "\u{1}").leak()),
+        police_text: parse_list(POLICE_TEXT),
         grid_open: parse_list(GRID_OPEN),
         grid_close: parse_list(GRID_CLOSE),
         petition_title: parse_list(PETITION_TITLE),
@@ -1210,6 +1235,7 @@ fn lexicon() -> &'static Lexicon {
         toutiao_open: parse_list(TOUTIAO_OPEN),
         xhs_title: parse_list(XHS_TITLE),
         xhs_open: parse_list(XHS_OPEN),
+        connect: parse_list(CONNECT),
         repeat_prefix: parse_list(REPEAT_PREFIX),
         repeat_suffix: parse_list(REPEAT_SUFFIX),
         boilerplate: parse_list(NOISE_BOILERPLATE),
@@ -1225,4 +1251,2417 @@ fn lexicon() -> &'static Lexicon {
             m
         },
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The city.
+
+#[derive(Debug)]
+struct Street {
+    name: String,
+    district: u16,
+}
+
+#[derive(Debug)]
+struct Road {
+    name: String,
+    core: String,
+    district: u16,
+}
+
+#[derive(Debug)]
+struct Place {
+    kind: Kind,
+    /// The distinctive part of the name ("桂语"); empty for numbered schools.
+    core: String,
+    /// The generic part: 新城, 小学, 村, an industry, a shop or facility type.
+    suffix: &'static str,
+    /// A company's legal form (有限公司 …).
+    form: &'static str,
+    /// The estate a residential compound is a phase of ("锦绣江南").
+    estate: Option<String>,
+    /// The developer's brand a compound is sold under.
+    brand: Option<String>,
+    /// A numbered school's number (第三中学); 0 otherwise.
+    number: u8,
+    street: u32,
+    road: u32,
+    /// How many people could report something here.
+    population: u32,
+}
+
+#[derive(Debug)]
+struct City {
+    name: &'static str,
+    salt: u64,
+    districts: Vec<&'static str>,
+    streets: Vec<Street>,
+    roads: Vec<Road>,
+    roads_by_district: Vec<Vec<u32>>,
+    places: Vec<Place>,
+    by_kind: [Vec<u32>; PLACE_KINDS],
+    by_street: FxHashMap<(u32, usize), Vec<u32>>,
+}
+
+struct Namer {
+    a: Vec<char>,
+    b: Vec<char>,
+    used: FxHashSet<String>,
+}
+
+impl Namer {
+    fn core(&self, rng: &mut Rng) -> String {
+        let mut s = String::with_capacity(9);
+        s.push(*rng.pick(&self.a));
+        if rng.chance(0.25) {
+            s.push(*rng.pick(&self.a));
+        }
+        s.push(*rng.pick(&self.b));
+        s
+    }
+
+    /// A name no place of the same `tag` has, made by `make`.
+    fn unique(
+        &mut self,
+        rng: &mut Rng,
+        tag: &str,
+        mut make: impl FnMut(&mut Rng) -> String,
+    ) -> String {
+        for attempt in 0..60 {
+            let mut name = make(rng);
+            if attempt >= 30 {
+                // Crowded: lengthen the core.
+                name.insert(0, *rng.pick(&self.a));
+            }
+            if self.used.insert(format!("{tag}{name}")) {
+                return name;
+            }
+        }
+        let name = format!("{}{}", make(rng), self.used.len());
+        self.used.insert(format!("{tag}{name}"));
+        name
+    }
+}
+
+impl City {
+    fn build(config: &GenerateConfig, rng: &mut Rng) -> City {
+        let n = config.orders.max(1000);
+        let mut namer = Namer {
+            a: chars(NAME_A),
+            b: chars(NAME_B),
+            used: FxHashSet::default(),
+        };
+        let mut district_pool = words(DISTRICTS);
+        shuffle(rng, &mut district_pool);
+        let n_districts = 6 + 2 * usize::from(n >= 100_000) + 2 * usize::from(n >= 1_000_000);
+        let districts: Vec<&'static str> = district_pool.into_iter().take(n_districts).collect();
+
+        let urban_per_district = (4 + n / 40_000).min(30);
+        let towns_per_district = (2 + n / 100_000).min(12);
+        let mut streets = Vec::new();
+        let mut urban: Vec<Vec<u32>> = vec![Vec::new(); n_districts];
+        let mut towns: Vec<Vec<u32>> = vec![Vec::new(); n_districts];
+        for d in 0..n_districts {
+            for i in 0..urban_per_district + towns_per_district {
+                let town = i >= urban_per_district;
+                let suffix = if !town {
+                    "街道"
+                } else if rng.chance(0.8) {
+                    "镇"
+                } else {
+                    "乡"
+                };
+                let core = namer.unique(rng, "街", |r| {
+                    let mut s = String::new();
+                    s.push(*r.pick(&chars(NAME_A)));
+                    s.push(*r.pick(&chars(NAME_B)));
+                    s
+                });
+                let list = if town { &mut towns[d] } else { &mut urban[d] };
+                list.push(streets.len() as u32);
+                streets.push(Street {
+                    name: format!("{core}{suffix}"),
+                    district: d as u16,
+                });
+            }
+        }
+
+        let road_b = chars(ROAD_B);
+        let mut famous = words(FAMOUS_ROADS);
+        shuffle(rng, &mut famous);
+        let road_suffixes = words(ROAD_SUFFIX);
+        let n_roads = (n / 60).max(40);
+        let mut roads = Vec::with_capacity(n_roads);
+        let mut roads_by_district: Vec<Vec<u32>> = vec![Vec::new(); n_districts];
+        for _ in 0..n_roads {
+            let d = rng.below(n_districts);
+            let core = if !famous.is_empty() && rng.chance(0.05) {
+                famous.pop().expect("not empty").to_string()
+            } else {
+                let mut s = String::new();
+                s.push(*rng.pick(&namer.a));
+                if rng.chance(0.15) {
+                    s.push(*rng.pick(&namer.a));
+                }
+                s.push(if rng.chance(0.6) {
+                    *rng.pick(&road_b)
+                } else {
+                    *rng.pick(&namer.b)
+                });
+                s
+            };
+            let suffix = rng.pick_str(&road_suffixes);
+            let full = namer.unique(rng, "路", |_| format!("{core}{suffix}"));
+            let core = full.strip_suffix(suffix).unwrap_or(&full).to_string();
+            roads_by_district[d].push(roads.len() as u32);
+            roads.push(Road {
+                name: full,
+                core,
+                district: d as u16,
+            });
+        }
+        for (d, list) in roads_by_district.iter_mut().enumerate() {
+            if list.is_empty() {
+                // Every district has at least one road.
+                list.push(d as u32 % roads.len() as u32);
+            }
+        }
+
+        let mut city = City {
+            name: rng.pick_str(&words(CITIES)),
+            salt: rng.next_u64(),
+            districts,
+            streets,
+            roads,
+            roads_by_district,
+            places: Vec::new(),
+            by_kind: Default::default(),
+            by_street: FxHashMap::default(),
+        };
+
+        let res = (n / 30).max(100);
+        let res_suffix = words(RES_SUFFIX);
+        let brands: Vec<String> = (0..(res / 20).max(5)).map(|_| namer.core(rng)).collect();
+        let rbd = city.roads_by_district.clone();
+        let place_at = |rng: &mut Rng, town: bool| -> (u32, u32) {
+            let d = rng.below(n_districts);
+            let list = if town { &towns[d] } else { &urban[d] };
+            (*rng.pick(list), *rng.pick(&rbd[d]))
+        };
+
+        let mut made = 0;
+        while made < res {
+            let (street, road) = place_at(rng, false);
+            let brand = rng.chance(0.4).then(|| rng.pick(&brands).clone());
+            let phases = if rng.chance(0.12) {
+                rng.range(2, 3) as usize
+            } else {
+                1
+            };
+            let estate = (phases > 1).then(|| {
+                namer.unique(rng, "盘", |r| {
+                    let a = chars(NAME_A);
+                    let b = chars(NAME_B);
+                    [*r.pick(&a), *r.pick(&b), *r.pick(&a), *r.pick(&b)]
+                        .iter()
+                        .collect()
+                })
+            });
+            for _ in 0..phases {
+                let suffix = rng.pick_str(&res_suffix);
+                let a = namer.a.clone();
+                let b = namer.b.clone();
+                let name = namer.unique(rng, "区", |r| {
+                    loop {
+                        let mut s = String::new();
+                        s.push(*r.pick(&a));
+                        if r.chance(0.2) {
+                            s.push(*r.pick(&a));
+                        }
+                        s.push(*r.pick(&b));
+                        // No doubled character at the seam ("雅苑苑").
+                        if s.chars().last() != suffix.chars().next() {
+                            s.push_str(suffix);
+                            return s;
+                        }
+                    }
+                });
+                let core = name.strip_suffix(suffix).unwrap_or(&name).to_string();
+                city.push(Place {
+                    kind: Kind::Residential,
+                    core,
+                    suffix,
+                    form: "",
+                    estate: estate.clone(),
+                    brand: brand.clone(),
+                    number: 0,
+                    street,
+                    road,
+                    population: rng.range(300, 3000),
+                });
+                made += 1;
+            }
+        }
+
+        let school_suffix = words(SCHOOL_SUFFIX);
+        let mut numbered: FxHashSet<(u16, u8, &'static str)> = FxHashSet::default();
+        for _ in 0..res / 8 + 10 {
+            let town = rng.chance(0.15);
+            let (street, road) = place_at(rng, town);
+            let district = city.streets[street as usize].district;
+            let (core, suffix, number) = if rng.chance(0.2) {
+                let suffix = if rng.chance(0.5) { "中学" } else { "小学" };
+                let k = rng.range(1, 40) as u8;
+                if numbered.insert((district, k, suffix)) {
+                    (String::new(), suffix, k)
+                } else {
+                    continue;
+                }
+            } else {
+                let suffix = rng.pick_str(&school_suffix);
+                let name = namer.unique(rng, "校", |r| {
+                    let mut s = String::new();
+                    s.push(*r.pick(&chars(NAME_A)));
+                    s.push(*r.pick(&chars(NAME_B)));
+                    s.push_str(suffix);
+                    s
+                });
+                (
+                    name.strip_suffix(suffix).unwrap_or(&name).to_string(),
+                    suffix,
+                    0,
+                )
+            };
+            city.push(Place {
+                kind: Kind::School,
+                core,
+                suffix,
+                form: "",
+                estate: None,
+                brand: None,
+                number,
+                street,
+                road,
+                population: rng.range(200, 1500),
+            });
+        }
+
+        let industries = words(INDUSTRY);
+        let forms = words(COMPANY_FORM);
+        for _ in 0..res / 5 + 10 {
+            let town = rng.chance(0.3);
+            let (street, road) = place_at(rng, town);
+            let suffix = rng.pick_str(&industries);
+            let name = namer.unique(rng, "司", |r| {
+                let mut s = String::new();
+                s.push(*r.pick(&chars(NAME_A)));
+                s.push(*r.pick(&chars(NAME_B)));
+                s.push_str(suffix);
+                s
+            });
+            city.push(Place {
+                kind: Kind::Company,
+                core: name.strip_suffix(suffix).unwrap_or(&name).to_string(),
+                suffix,
+                form: rng.pick_str(&forms),
+                estate: None,
+                brand: None,
+                number: 0,
+                street,
+                road,
+                population: rng.range(30, 600),
+            });
+        }
+
+        let surnames = chars(SURNAMES);
+        let village_b = words(VILLAGE_B);
+        for _ in 0..res / 5 + 10 {
+            let (street, road) = place_at(rng, true);
+            let name = namer.unique(rng, "村", |r| {
+                let mut s = String::new();
+                if r.chance(0.6) {
+                    s.push(*r.pick(&surnames));
+                    s.push_str(r.pick_str(&village_b));
+                } else {
+                    s.push(*r.pick(&chars(NAME_A)));
+                    s.push(*r.pick(&chars(NAME_B)));
+                }
+                s
+            });
+            city.push(Place {
+                kind: Kind::Village,
+                core: name,
+                suffix: "村",
+                form: "",
+                estate: None,
+                brand: None,
+                number: 0,
+                street,
+                road,
+                population: rng.range(100, 900),
+            });
+        }
+
+        let shop_types = words(SHOP_TYPE);
+        for _ in 0..res / 4 + 10 {
+            let town = rng.chance(0.1);
+            let (street, road) = place_at(rng, town);
+            let suffix = rng.pick_str(&shop_types);
+            let name = namer.unique(rng, "店", |r| {
+                let mut s = String::new();
+                match r.below(3) {
+                    0 => {
+                        s.push('老');
+                        s.push(*r.pick(&surnames));
+                        s.push('家');
+                    }
+                    1 => {
+                        s.push(*r.pick(&surnames));
+                        s.push('记');
+                    }
+                    _ => {
+                        s.push(*r.pick(&chars(NAME_A)));
+                        s.push(*r.pick(&chars(NAME_B)));
+                    }
+                }
+                s.push_str(suffix);
+                s
+            });
+            city.push(Place {
+                kind: Kind::Shop,
+                core: name.strip_suffix(suffix).unwrap_or(&name).to_string(),
+                suffix,
+                form: "",
+                estate: None,
+                brand: None,
+                number: 0,
+                street,
+                road,
+                population: rng.range(50, 800),
+            });
+        }
+
+        let public_types = words(PUBLIC_TYPE);
+        for _ in 0..res / 12 + 10 {
+            let town = rng.chance(0.1);
+            let (street, road) = place_at(rng, town);
+            let suffix = rng.pick_str(&public_types);
+            let name = namer.unique(rng, "公", |r| {
+                let mut s = String::new();
+                s.push(*r.pick(&chars(NAME_A)));
+                s.push(*r.pick(&chars(NAME_B)));
+                s.push_str(suffix);
+                s
+            });
+            city.push(Place {
+                kind: Kind::Public,
+                core: name.strip_suffix(suffix).unwrap_or(&name).to_string(),
+                suffix,
+                form: "",
+                estate: None,
+                brand: None,
+                number: 0,
+                street,
+                road,
+                population: rng.range(300, 3000),
+            });
+        }
+
+        // Roads are places too (potholes, street lights, crossings).
+        for r in 0..city.roads.len() {
+            let d = city.roads[r].district as usize;
+            let street = *rng.pick(&urban[d]);
+            city.push(Place {
+                kind: Kind::Road,
+                core: city.roads[r].core.clone(),
+                suffix: "",
+                form: "",
+                estate: None,
+                brand: None,
+                number: 0,
+                street,
+                road: r as u32,
+                population: rng.range(200, 2000),
+            });
+        }
+
+        // Popular places are not the first made.
+        for list in city.by_kind.iter_mut() {
+            shuffle(rng, list);
+        }
+        city
+    }
+
+    fn push(&mut self, place: Place) {
+        let i = self.places.len() as u32;
+        self.by_kind[place.kind.index()].push(i);
+        self.by_street
+            .entry((place.street, place.kind.index()))
+            .or_default()
+            .push(i);
+        self.places.push(place);
+    }
+
+    /// Another place of the same kind on the same street, or failing that in the same
+    /// district, or anywhere.
+    fn neighbour(&self, place: u32, rng: &mut Rng) -> u32 {
+        let p = &self.places[place as usize];
+        if let Some(list) = self.by_street.get(&(p.street, p.kind.index())) {
+            if list.len() > 1 {
+                loop {
+                    let q = *rng.pick(list);
+                    if q != place {
+                        return q;
+                    }
+                }
+            }
+        }
+        let all = &self.by_kind[p.kind.index()];
+        for _ in 0..50 {
+            let q = *rng.pick(all);
+            let same_district = self.streets[self.places[q as usize].street as usize].district
+                == self.streets[p.street as usize].district;
+            if q != place && same_district {
+                return q;
+            }
+        }
+        *rng.pick(all)
+    }
+
+    fn district_of(&self, place: &Place) -> &'static str {
+        self.districts[self.streets[place.street as usize].district as usize]
+    }
+}
+
+fn shuffle<T>(rng: &mut Rng, items: &mut [T]) {
+    for i in (1..items.len()).rev() {
+        let j = rng.below(i + 1);
+        items.swap(i, j);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events: one problem at one place over a stretch of time.
+
+#[derive(Debug, Clone)]
+struct Event {
+    problem: u16,
+    place: Option<u32>,
+    size: u32,
+    start_day: u32,
+    span_days: u32,
+    /// Which named source (of the problem's S list) this event is about.
+    source: u8,
+    /// The one grievance (core statement) of a policy event; others vary it.
+    core: Option<u8>,
+    /// A name core of the event's own (a site, a shop, a school to be built).
+    fresh: String,
+    /// Building (or gate, or village group) and unit.
+    sub: (u8, u8),
+    /// The late hour it happens at, 21 to 26 (26 is two in the morning).
+    hour: u8,
+    duration_days: u16,
+    number: u8,
+    money: u32,
+    road: u32,
+    cross: u32,
+    year: u16,
+}
+
+fn span_for(size: usize) -> u32 {
+    if size <= 1 {
+        0
+    } else {
+        (1.0 + 3.0 * (size as f64).sqrt()).min(240.0) as u32
+    }
+}
+
+struct Planner<'a> {
+    config: &'a GenerateConfig,
+    city: &'a City,
+    lex: &'a Lexicon,
+    weights: Vec<u32>,
+    by_kind: Vec<Vec<usize>>,
+    namer_a: Vec<char>,
+    namer_b: Vec<char>,
+}
+
+fn plan(config: &GenerateConfig, lex: &Lexicon) -> (City, Vec<Event>) {
+    let mut rng = Rng::stream(config.seed, 1, 0);
+    let city = City::build(config, &mut rng);
+    let mut by_kind = vec![Vec::new(); PLACE_KINDS + 1];
+    for (i, p) in lex.problems.iter().enumerate() {
+        for k in &p.targets {
+            by_kind[k.index()].push(i);
+        }
+    }
+    let planner = Planner {
+        config,
+        city: &city,
+        lex,
+        weights: lex.problems.iter().map(|p| p.weight).collect(),
+        by_kind,
+        namer_a: chars(NAME_A),
+        namer_b: chars(NAME_B),
+    };
+    let cap = (config.orders / 100).max(20);
+    let mut events: Vec<Event> = Vec::new();
+    let mut registry = Registry::default();
+    let mut remaining = config.orders;
+    while remaining > 0 {
+        let size = event_size(&mut rng, cap).min(remaining);
+        remaining -= size;
+        let mut ev = None;
+        if events.len() >= 8 && rng.chance(0.25) {
+            let back = rng.below(events.len().min(4096));
+            let anchor = &events[events.len() - 1 - back];
+            ev = planner
+                .sibling(anchor, size, &mut rng)
+                .filter(|e| registry.is_free(e, lex));
+        }
+        // A fresh event must not be a hidden duplicate of another: the same problem at the
+        // same place within two months, or the same grievance about the same policy.
+        for _ in 0..50 {
+            if ev.is_some() {
+                break;
+            }
+            ev = Some(planner.fresh(size, &mut rng)).filter(|e| registry.is_free(e, lex));
+        }
+        let ev = ev.unwrap_or_else(|| planner.fresh(size, &mut rng));
+        registry.add(&ev, lex);
+        events.push(ev);
+    }
+    drop(planner);
+    (city, events)
+}
+
+/// What events exist, so that planned events stay distinguishable.
+#[derive(Default)]
+struct Registry {
+    /// (place, problem) → the day ranges of its events.
+    at_place: FxHashMap<(u32, u16), Vec<(u32, u32)>>,
+    /// Policy grievances taken: (problem, source, core, fresh name if the source has one).
+    policies: FxHashSet<(u16, u8, u8, String)>,
+}
+
+/// Days between two events of one problem at one place, so that the later is a new event.
+const RECURRENCE_GAP_DAYS: u32 = 60;
+
+impl Registry {
+    fn policy_key(ev: &Event, lex: &Lexicon) -> (u16, u8, u8, String) {
+        let p = &lex.problems[ev.problem as usize];
+        let named = p
+            .sources
+            .get(ev.source as usize)
+            .is_some_and(|t| t.iter().any(|s| matches!(s, Seg::Slot(Slot::Fresh))));
+        (
+            ev.problem,
+            ev.source,
+            ev.core.unwrap_or(0),
+            if named {
+                ev.fresh.clone()
+            } else {
+                String::new()
+            },
+        )
+    }
+
+    fn is_free(&self, ev: &Event, lex: &Lexicon) -> bool {
+        match ev.place {
+            None => !self.policies.contains(&Registry::policy_key(ev, lex)),
+            Some(place) => self.at_place.get(&(place, ev.problem)).is_none_or(|spans| {
+                let (a0, a1) = (ev.start_day, ev.start_day + ev.span_days);
+                spans
+                    .iter()
+                    .all(|&(b0, b1)| a0 > b1 + RECURRENCE_GAP_DAYS || b0 > a1 + RECURRENCE_GAP_DAYS)
+            }),
+        }
+    }
+
+    fn add(&mut self, ev: &Event, lex: &Lexicon) {
+        match ev.place {
+            None => {
+                self.policies.insert(Registry::policy_key(ev, lex));
+            }
+            Some(place) => self
+                .at_place
+                .entry((place, ev.problem))
+                .or_default()
+                .push((ev.start_day, ev.start_day + ev.span_days)),
+        }
+    }
+}
+
+impl Planner<'_> {
+    fn days(&self) -> u32 {
+        self.config.days.max(1)
+    }
+
+    fn fresh(&self, size: usize, rng: &mut Rng) -> Event {
+        let problem = rng.weighted(&self.weights);
+        let targets = &self.lex.problems[problem].targets;
+        // The first target kind is the usual one.
+        let kind = if targets.len() == 1 || rng.chance(0.5) {
+            targets[0]
+        } else {
+            *rng.pick(targets)
+        };
+        let place = (kind != Kind::Policy).then(|| {
+            let list = &self.city.by_kind[kind.index()];
+            list[rng.skewed(list.len())]
+        });
+        let start = rng.below(self.days() as usize) as u32;
+        self.event(problem, place, start, size, rng)
+    }
+
+    /// A hard negative next to `anchor`, or `None` if none fits.
+    fn sibling(&self, anchor: &Event, size: usize, rng: &mut Rng) -> Option<Event> {
+        let place = anchor.place?;
+        let kind = self.city.places[place as usize].kind;
+        let near = |rng: &mut Rng| {
+            let shift = rng.range(0, 40) as i64 - 20;
+            (anchor.start_day as i64 + shift).clamp(0, self.days() as i64 - 1) as u32
+        };
+        let problem = anchor.problem as usize;
+        let other_problem = |rng: &mut Rng| -> Option<Event> {
+            let options = &self.by_kind[kind.index()];
+            for _ in 0..20 {
+                let q = *rng.pick(options);
+                if q != problem && Some(q) != self.lex.problems[problem].opposite {
+                    let start = rng.below(self.days() as usize) as u32;
+                    return Some(self.event(q, Some(place), start, size, rng));
+                }
+            }
+            None
+        };
+        match rng.below(10) {
+            0..=3 => other_problem(rng),
+            4..=6 => {
+                let other = self.city.neighbour(place, rng);
+                (other != place).then(|| {
+                    let start = near(rng);
+                    self.event(problem, Some(other), start, size, rng)
+                })
+            }
+            7 | 8 => {
+                let gap = rng.range(RECURRENCE_GAP_DAYS + 1, 240);
+                let later = anchor.start_day + anchor.span_days + gap;
+                let span = span_for(size);
+                let start = if later < self.days() {
+                    Some(later)
+                } else {
+                    anchor.start_day.checked_sub(gap + span)
+                };
+                match start {
+                    Some(start) => Some(self.event(problem, Some(place), start, size, rng)),
+                    None => other_problem(rng),
+                }
+            }
+            _ => match self.lex.problems[problem].opposite {
+                Some(q) => {
+                    let start = near(rng);
+                    Some(self.event(q, Some(place), start, size, rng))
+                }
+                None => other_problem(rng),
+            },
+        }
+    }
+
+    fn event(
+        &self,
+        problem: usize,
+        place: Option<u32>,
+        start: u32,
+        size: usize,
+        rng: &mut Rng,
+    ) -> Event {
+        let p = &self.lex.problems[problem];
+        let road = match place {
+            Some(pl) => self.city.places[pl as usize].road,
+            None => rng.below(self.city.roads.len()) as u32,
+        };
+        let district = self.city.roads[road as usize].district as usize;
+        let crossings = &self.city.roads_by_district[district];
+        let mut cross = *rng.pick(crossings);
+        if cross == road && crossings.len() > 1 {
+            cross = *rng.pick(crossings);
+        }
+        if cross == road {
+            cross = rng.below(self.city.roads.len()) as u32;
+        }
+        let mut fresh = String::new();
+        fresh.push(*rng.pick(&self.namer_a));
+        fresh.push(*rng.pick(&self.namer_b));
+        let start_year = (self.config.start + TimeDelta::days(start as i64)).format("%Y");
+        let start_year: u16 = start_year.to_string().parse().unwrap_or(2024);
+        Event {
+            problem: problem as u16,
+            place,
+            size: size as u32,
+            start_day: start,
+            span_days: span_for(size),
+            source: rng.below(p.sources.len().max(1)) as u8,
+            core: place
+                .is_none()
+                .then(|| rng.below(p.cores.len().max(1)) as u8),
+            fresh,
+            sub: (rng.range(1, 30) as u8, rng.range(1, 4) as u8),
+            hour: rng.range(21, 26) as u8,
+            duration_days: *rng.pick(&[3u16, 5, 7, 10, 14, 20, 30, 45, 60, 90, 120, 200, 400]),
+            number: rng.range(2, 30) as u8,
+            money: rng.range(3, 300) * 1000 + rng.below(10) as u32 * 100,
+            road,
+            cross,
+            year: if p.targets.contains(&Kind::Policy) {
+                start_year
+            } else {
+                start_year - rng.range(1, 8) as u16
+            },
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing the reports of one event.
+
+/// One report before it gets its id.
+#[derive(Debug, Clone)]
+struct Draft {
+    secs: i64,
+    channel: Channel,
+    title: String,
+    text: String,
+    address: Option<String>,
+    reporter: Option<String>,
+    category: Option<String>,
+    /// Who wrote it (a resident's identity).
+    resident: u64,
+}
+
+impl Default for Draft {
+    fn default() -> Self {
+        Draft {
+            secs: 0,
+            channel: Channel::Other,
+            title: String::new(),
+            text: String::new(),
+            address: None,
+            reporter: None,
+            category: None,
+            resident: 0,
+        }
+    }
+}
+
+struct SceneBase<'a> {
+    city: &'a City,
+    lex: &'a Lexicon,
+    noise: f64,
+    start: NaiveDate,
+}
+
+struct Scene<'a> {
+    base: &'a SceneBase<'a>,
+    ev: &'a Event,
+    p: &'a Problem,
+    start: NaiveDate,
+}
+
+const CHANNEL_MIX: [(Channel, u32); 11] = [
+    (Channel::Hotline12345, 42),
+    (Channel::Police110, 5),
+    (Channel::Petition, 3),
+    (Channel::MayorMailbox, 4),
+    (Channel::MessageBoard, 12),
+    (Channel::Weibo, 8),
+    (Channel::Douyin, 6),
+    (Channel::Toutiao, 3),
+    (Channel::Xiaohongshu, 4),
+    (Channel::WeChat, 7),
+    (Channel::GridWorker, 6),
+];
+
+/// Channels whose writers would paste each other's text.
+fn family(c: Channel) -> u8 {
+    match c {
+        Channel::Hotline12345 | Channel::Police110 => 0,
+        Channel::Petition | Channel::MayorMailbox | Channel::MessageBoard => 1,
+        Channel::GridWorker => 2,
+        _ => 3,
+    }
+}
+
+fn is_social(c: Channel) -> bool {
+    matches!(
+        c,
+        Channel::Weibo | Channel::Douyin | Channel::Toutiao | Channel::Xiaohongshu
+    )
+}
+
+impl SceneBase<'_> {
+    fn write_event(&self, ev: &Event, rng: &mut Rng) -> Vec<Draft> {
+        let scene = Scene {
+            base: self,
+            ev,
+            p: &self.lex.problems[ev.problem as usize],
+            start: self.start,
+        };
+        scene.write_all(rng)
+    }
+}
+
+impl Scene<'_> {
+    fn place(&self) -> Option<&Place> {
+        self.ev.place.map(|p| &self.base.city.places[p as usize])
+    }
+
+    fn write_all(&self, rng: &mut Rng) -> Vec<Draft> {
+        let size = self.ev.size as usize;
+        let span = self.ev.span_days as f64;
+        let mut days: Vec<u32> = (0..size)
+            .map(|k| {
+                if k == 0 {
+                    0
+                } else {
+                    let u = rng.unit();
+                    (span * u * u) as u32
+                }
+            })
+            .collect();
+        days.sort_unstable();
+        let mut drafts: Vec<Draft> = Vec::with_capacity(size);
+        for (k, &day) in days.iter().enumerate() {
+            let repeat_of = (k > 0 && rng.chance(0.15)).then(|| rng.below(k));
+            let channel = match repeat_of {
+                Some(j) if rng.chance(0.7) => drafts[j].channel,
+                _ => self.channel(rng),
+            };
+            let mut secs =
+                (self.ev.start_day + day) as i64 * 86_400 + self.time_of_day(rng, channel);
+            let resident = match repeat_of {
+                Some(j) => {
+                    if secs <= drafts[j].secs {
+                        secs = drafts[j].secs + 600 + rng.below(7200) as i64;
+                    }
+                    drafts[j].resident
+                }
+                None => self.resident(rng),
+            };
+            let mut d = Draft {
+                secs,
+                channel,
+                resident,
+                ..Draft::default()
+            };
+            match repeat_of.map(|j| (j, rng.below(10))) {
+                Some((j, mode)) if mode < 4 && drafts[j].channel == channel => {
+                    // An exact repost.
+                    let prev = &drafts[j];
+                    d.title = prev.title.clone();
+                    d.text = prev.text.clone();
+                    d.address = prev.address.clone();
+                    d.category = prev.category.clone();
+                }
+                Some((j, mode)) if mode < 7 && family(drafts[j].channel) == family(channel) => {
+                    // Near-identical: the same text, marked as a repeat.
+                    let prev = &drafts[j];
+                    d.title = prev.title.clone();
+                    d.address = prev.address.clone();
+                    d.category = prev.category.clone();
+                    let mut text = String::new();
+                    if rng.chance(0.6) {
+                        self.pick(rng, &self.base.lex.repeat_prefix, &mut text);
+                    }
+                    text.push_str(&prev.text);
+                    if text.len() == prev.text.len() || rng.chance(0.4) {
+                        if !text.ends_with(|c: char| "。！？!?.".contains(c)) {
+                            text.push(if is_social(channel) { ' ' } else { '。' });
+                        }
+                        self.pick(rng, &self.base.lex.repeat_suffix, &mut text);
+                    }
+                    if rng.chance(0.3) {
+                        typo(rng, &mut text);
+                    }
+                    d.text = text;
+                }
+                _ => self.write(rng, &mut d),
+            }
+            d.reporter = self.reporter(rng, channel, resident);
+            drafts.push(d);
+        }
+        drafts
+    }
+
+    fn channel(&self, rng: &mut Rng) -> Channel {
+        let mut weights = [0u32; 11];
+        for (i, (c, w)) in CHANNEL_MIX.iter().enumerate() {
+            weights[i] = match c {
+                Channel::Police110 if self.p.night => w * 3,
+                Channel::Police110 | Channel::GridWorker if self.ev.place.is_none() => 0,
+                _ => *w,
+            };
+        }
+        CHANNEL_MIX[rng.weighted(&weights)].0
+    }
+
+    fn time_of_day(&self, rng: &mut Rng, channel: Channel) -> i64 {
+        let night = self.p.night
+            && match channel {
+                Channel::Police110 => rng.chance(0.7),
+                Channel::Hotline12345 => rng.chance(0.3),
+                c if is_social(c) => rng.chance(0.5),
+                _ => false,
+            };
+        let hour = if night {
+            *rng.pick(&[21, 22, 23, 0, 1, 2])
+        } else {
+            match channel {
+                Channel::Hotline12345 => rng.range(8, 21),
+                Channel::Petition | Channel::GridWorker => rng.range(8, 17),
+                Channel::Police110 => rng.range(7, 23),
+                _ => rng.range(7, 23),
+            }
+        };
+        hour as i64 * 3600 + rng.below(3600) as i64
+    }
+
+    fn resident(&self, rng: &mut Rng) -> u64 {
+        let (place, population) = match self.place() {
+            Some(p) => (self.ev.place.unwrap_or(0) as u64, p.population as usize),
+            None => (u64::MAX, 2_000_000),
+        };
+        let idx = rng.skewed(population) as u64;
+        mix(self.base.city.salt ^ mix(place.wrapping_add(1)) ^ idx)
+    }
+
+    fn reporter(&self, rng: &mut Rng, channel: Channel, resident: u64) -> Option<String> {
+        match channel {
+            Channel::Hotline12345 | Channel::Petition | Channel::MayorMailbox => {
+                Some(phone(resident))
+            }
+            Channel::Police110 => rng.chance(0.9).then(|| phone(resident)),
+            Channel::WeChat => Some(format!("wx_{:010x}", resident >> 24)),
+            Channel::GridWorker => {
+                let street = self.place().map_or(0, |p| p.street as u64);
+                let worker = mix(self.base.city.salt ^ street.wrapping_mul(31) ^ (resident % 3));
+                let surnames = chars(SURNAMES);
+                let given = chars(GIVEN);
+                let mut s = String::from("网格员");
+                s.push(surnames[(worker % surnames.len() as u64) as usize]);
+                s.push(given[((worker >> 16) % given.len() as u64) as usize]);
+                if worker >> 40 & 1 == 1 {
+                    s.push(given[((worker >> 24) % given.len() as u64) as usize]);
+                }
+                Some(s)
+            }
+            _ => Some(self.nick(resident)),
+        }
+    }
+
+    fn nick(&self, resident: u64) -> String {
+        let h = mix(resident ^ 0x5eed);
+        let a = chars(NAME_A);
+        let b = chars(NAME_B);
+        let surnames = chars(SURNAMES);
+        let patterns = words(NICK);
+        let pattern = patterns[(h % patterns.len() as u64) as usize];
+        let mut out = String::new();
+        let mut it = pattern.chars();
+        while let Some(c) = it.next() {
+            if c != '{' {
+                out.push(c);
+                continue;
+            }
+            let key = it.next().unwrap_or('a');
+            let _ = it.next(); // '}'
+            match key {
+                's' => out.push(surnames[((h >> 8) % surnames.len() as u64) as usize]),
+                'a' => out.push(a[((h >> 16) % a.len() as u64) as usize]),
+                'b' => out.push(b[((h >> 24) % b.len() as u64) as usize]),
+                _ => match self.place() {
+                    Some(p) if !p.core.is_empty() => out.push_str(&p.core),
+                    _ => out.push_str(self.base.city.name),
+                },
+            }
+        }
+        if h >> 40 & 3 != 0 {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{}", (h >> 44) % 10_000);
+        }
+        out
+    }
+
+    // ---- rendering ----------------------------------------------------------------------
+
+    fn pick(&self, rng: &mut Rng, list: &[Tpl], out: &mut String) {
+        if !list.is_empty() {
+            let t = rng.pick(list);
+            self.render(rng, t, self.p, out);
+        }
+    }
+
+    fn render(&self, rng: &mut Rng, tpl: &Tpl, p: &Problem, out: &mut String) {
+        for seg in tpl {
+            match seg {
+                Seg::Lit(s) => out.push_str(s),
+                Seg::Slot(slot) => self.slot(rng, *slot, p, out),
+            }
+        }
+    }
+
+    fn slot(&self, rng: &mut Rng, slot: Slot, p: &Problem, out: &mut String) {
+        let ev = self.ev;
+        let lex = self.base.lex;
+        match slot {
+            Slot::Place => self.place_name(rng, false, out),
+            Slot::Source => {
+                let own = std::ptr::eq(p, self.p);
+                let specific = if p.names_place { 0.85 } else { 0.6 };
+                if own
+                    && !p.sources.is_empty()
+                    && (p.generic_sources.is_empty() || rng.chance(specific))
+                {
+                    let t = &p.sources[ev.source as usize % p.sources.len()];
+                    self.render(rng, t, p, out);
+                } else if let Some(t) =
+                    (!p.generic_sources.is_empty()).then(|| rng.pick(&p.generic_sources))
+                {
+                    self.render(rng, t, p, out);
+                }
+            }
+            Slot::Sub => self.sub(rng, out),
+            Slot::Hour => hour_text(rng, ev.hour, out),
+            Slot::Duration => duration_text(rng, ev.duration_days as u32, out),
+            Slot::Number => number_text(rng, ev.number as u32, out),
+            Slot::Money => money_text(rng, ev.money, out),
+            Slot::Often => self.pick(rng, &lex.often, out),
+            Slot::Very => self.pick(rng, &lex.very, out),
+            Slot::Date => date_text(rng, self.start + TimeDelta::days(ev.start_day as i64), out),
+            Slot::AnyDate => {
+                let lo = ev.start_day as i64 - 60;
+                let day = lo + rng.below(60 + ev.span_days as usize + 1) as i64;
+                date_text(rng, self.start + TimeDelta::days(day), out)
+            }
+            Slot::Road => out.push_str(&self.base.city.roads[self.road() as usize].name),
+            Slot::Cross => out.push_str(&self.base.city.roads[ev.cross as usize].name),
+            Slot::Fresh => out.push_str(&ev.fresh),
+            Slot::Year => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{}年", ev.year);
+            }
+            Slot::City => out.push_str(self.base.city.name),
+            Slot::Title => {
+                if !p.titles.is_empty() {
+                    let t = rng.pick(&p.titles);
+                    self.render(rng, t, p, out);
+                }
+            }
+            Slot::Core => {
+                if std::ptr::eq(p, self.p) {
+                    self.core(rng, out);
+                } else if !p.cores.is_empty() {
+                    let t = rng.pick(&p.cores);
+                    self.render(rng, t, p, out);
+                }
+            }
+        }
+    }
+
+    /// A core statement of the event's problem (always the same one for a policy event).
+    fn core(&self, rng: &mut Rng, out: &mut String) {
+        let cores = &self.p.cores;
+        if cores.is_empty() {
+            return;
+        }
+        let t = match self.ev.core {
+            Some(i) => &cores[i as usize % cores.len()],
+            None => rng.pick(cores),
+        };
+        self.render(rng, t, self.p, out);
+    }
+
+    fn road(&self) -> u32 {
+        self.place().map_or(self.ev.road, |p| p.road)
+    }
+
+    /// Names the place: `full` adds district, street or road more often (operators and
+    /// letters), otherwise the short forms people use.
+    fn place_name(&self, rng: &mut Rng, full: bool, out: &mut String) {
+        let city = self.base.city;
+        let Some(place) = self.place() else {
+            match rng.below(3) {
+                0 => out.push_str(city.name),
+                1 => out.push_str("我市"),
+                _ => {
+                    out.push_str(city.name);
+                    out.push('市');
+                }
+            }
+            return;
+        };
+        let district = city.district_of(place);
+        let street = &city.streets[place.street as usize].name;
+        let road = &city.roads[place.road as usize].name;
+        let prefix = rng.below(100);
+        let start = out.len();
+        match place.kind {
+            Kind::Residential => {
+                if full {
+                    match prefix {
+                        0..=34 => push_district(out, district),
+                        35..=54 => {
+                            push_district(out, district);
+                            out.push_str(street);
+                        }
+                        55..=64 => out.push_str(road),
+                        65..=72 => {
+                            out.push_str(city.name);
+                            out.push('市');
+                            push_district(out, district);
+                        }
+                        _ => {}
+                    }
+                } else if prefix < 10 {
+                    push_district(out, district);
+                }
+                let name_at = out.len();
+                match (&place.estate, rng.below(100)) {
+                    (Some(e), 0..=34) => {
+                        out.push_str(e);
+                        out.push_str(&place.core);
+                        out.push_str(place.suffix);
+                    }
+                    (Some(e), 35..=44) => {
+                        out.push_str(e);
+                        out.push('·');
+                        out.push_str(&place.core);
+                        out.push_str(place.suffix);
+                    }
+                    (Some(e), 45..=54) => out.push_str(e),
+                    (_, r) => {
+                        if let (Some(b), true) = (&place.brand, r >= 90) {
+                            out.push_str(b);
+                        }
+                        out.push_str(&place.core);
+                        out.push_str(place.suffix);
+                    }
+                }
+                if place.suffix != "小区" && rng.chance(if full { 0.3 } else { 0.15 }) {
+                    out.push_str("小区");
+                }
+                if rng.chance(0.01 * self.base.noise) {
+                    misspell(rng, &self.base.lex.name_typos, out, name_at);
+                }
+            }
+            Kind::School => {
+                if place.number > 0 {
+                    if full || rng.chance(0.5) {
+                        push_district(out, district);
+                        out.push('第');
+                        cn_number(place.number as u32, out);
+                        out.push_str(place.suffix);
+                    } else {
+                        out.push_str(district);
+                        cn_number(place.number as u32, out);
+                        out.push(place.suffix.chars().next().unwrap_or('中'));
+                    }
+                } else {
+                    if full && prefix < 40 || prefix < 10 {
+                        push_district(out, district);
+                    }
+                    out.push_str(&place.core);
+                    out.push_str(place.suffix);
+                }
+            }
+            Kind::Road => {
+                if full && prefix < 30 {
+                    push_district(out, district);
+                }
+                let cross = &city.roads[self.ev.cross as usize];
+                match rng.below(10) {
+                    0..=2 => {
+                        out.push_str(road);
+                        out.push_str(if rng.chance(0.5) { "与" } else { "和" });
+                        out.push_str(&cross.name);
+                        out.push_str(if rng.chance(0.6) {
+                            "交叉口"
+                        } else {
+                            "交汇处"
+                        });
+                    }
+                    3 | 4 => {
+                        out.push_str(road);
+                        out.push_str(&cross.core);
+                        out.push_str("路口");
+                    }
+                    5 => {
+                        out.push_str(road);
+                        self.sub(rng, out);
+                    }
+                    _ => out.push_str(road),
+                }
+            }
+            Kind::Village => {
+                if full && prefix < 20 {
+                    push_district(out, district);
+                }
+                if full && prefix < 60 || prefix < 15 {
+                    out.push_str(street);
+                }
+                out.push_str(&place.core);
+                out.push('村');
+                if rng.chance(0.25) {
+                    self.sub(rng, out);
+                }
+            }
+            Kind::Company => {
+                if full && prefix < 20 {
+                    push_district(out, district);
+                }
+                out.push_str(&place.core);
+                match rng.below(10) {
+                    0..=3 => {
+                        out.push_str(place.suffix);
+                        out.push_str(place.form);
+                    }
+                    4..=6 => out.push_str(place.suffix),
+                    _ => out.push_str("公司"),
+                }
+            }
+            Kind::Shop => {
+                if prefix < 20 {
+                    out.push_str(road);
+                }
+                out.push_str(&place.core);
+                out.push_str(place.suffix);
+            }
+            Kind::Public | Kind::Policy => {
+                if full && prefix < 25 {
+                    push_district(out, district);
+                }
+                out.push_str(&place.core);
+                out.push_str(place.suffix);
+            }
+        }
+        debug_assert!(out.len() > start);
+    }
+
+    /// Where exactly: a building, a gate, a group.
+    fn sub(&self, rng: &mut Rng, out: &mut String) {
+        let (b, u) = self.ev.sub;
+        let kind = self.place().map_or(Kind::Policy, |p| p.kind);
+        match kind {
+            Kind::Residential => match rng.below(6) {
+                0 | 1 => {
+                    number_text(rng, b as u32, out);
+                    out.push('栋');
+                }
+                2 => {
+                    push_num(out, b as u32);
+                    out.push_str("号楼");
+                }
+                3 => {
+                    push_num(out, b as u32);
+                    out.push('栋');
+                    push_num(out, u as u32);
+                    out.push_str("单元");
+                }
+                4 => {
+                    push_num(out, b as u32);
+                    out.push('幢');
+                }
+                _ => {
+                    push_num(out, b as u32);
+                    out.push('-');
+                    push_num(out, u as u32);
+                }
+            },
+            Kind::Village => {
+                number_text(rng, (b as u32 % 12) + 1, out);
+                out.push('组');
+            }
+            Kind::School => out.push_str(SUB_SCHOOL[b as usize % 5]),
+            Kind::Road => {
+                out.push_str(SUB_ROAD[b as usize % 5]);
+                out.push_str(if rng.chance(0.5) { "附近" } else { "旁边" });
+            }
+            _ => out.push_str(SUB_OTHER[b as usize % 5]),
+        }
+    }
+
+    fn address(&self, rng: &mut Rng) -> Option<String> {
+        let place = self.place()?;
+        let city = self.base.city;
+        let mut s = String::new();
+        if rng.chance(0.2) {
+            s.push_str(city.name);
+            s.push('市');
+        }
+        push_district(&mut s, city.district_of(place));
+        if place.kind != Kind::Road && rng.chance(0.7) {
+            s.push_str(&city.streets[place.street as usize].name);
+        }
+        if place.kind != Kind::Road && rng.chance(0.3) {
+            s.push_str(&city.roads[place.road as usize].name);
+            push_num(&mut s, 1 + (self.ev.sub.0 as u32 * 7) % 300);
+            s.push('号');
+        }
+        let mut name = String::new();
+        self.place_name(rng, false, &mut name);
+        // Drop a district the short name repeats.
+        let district = format!("{}区", city.district_of(place));
+        s.push_str(name.strip_prefix(&district).unwrap_or(&name));
+        if place.kind == Kind::Residential && rng.chance(0.6) {
+            self.sub(rng, &mut s);
+        }
+        Some(s)
+    }
+
+    // ---- the body of a report --------------------------------------------------------------
+
+    /// Core statement, then details, since-when, history and impacts, as sentences.
+    fn body(&self, rng: &mut Rng, shape: Shape, out: &mut String) {
+        let lex = self.base.lex;
+        self.core(rng, out);
+        stop(rng, out, shape.emphatic);
+        for i in pick_distinct(rng, self.p.details.len(), shape.details) {
+            if rng.chance(0.25) {
+                self.pick(rng, &lex.connect, out);
+                out.push('，');
+            }
+            self.render(rng, &self.p.details[i], self.p, out);
+            stop(rng, out, shape.emphatic);
+        }
+        if rng.chance(shape.since) {
+            self.pick(rng, &lex.since, out);
+            stop(rng, out, shape.emphatic);
+        }
+        if rng.chance(shape.history) {
+            self.pick(rng, &lex.history, out);
+            stop(rng, out, shape.emphatic);
+        }
+        for i in pick_distinct(rng, self.p.impacts.len(), shape.impacts) {
+            self.render(rng, &self.p.impacts[i], self.p, out);
+            stop(rng, out, shape.emphatic);
+        }
+    }
+
+    fn demand(&self, rng: &mut Rng, out: &mut String) {
+        self.pick(rng, &self.p.demands, out);
+    }
+
+    fn category(&self, rng: &mut Rng) -> String {
+        if rng.chance(0.85) {
+            self.p.category.to_string()
+        } else {
+            self.p.alt_category.to_string()
+        }
+    }
+
+    fn write(&self, rng: &mut Rng, d: &mut Draft) {
+        let noise = self.base.noise;
+        let short_capable = matches!(
+            d.channel,
+            Channel::Hotline12345
+                | Channel::Police110
+                | Channel::Weibo
+                | Channel::Douyin
+                | Channel::GridWorker
+                | Channel::WeChat
+        );
+        if short_capable && rng.chance(0.025 * noise) {
+            // Very short: a name and a problem, about ten characters.
+            self.place_name(rng, false, &mut d.text);
+            self.pick(rng, &self.p.titles, &mut d.text);
+            if is_social(d.channel) {
+                d.text.push_str(rng.pick_str(&self.base.lex.emoji));
+            }
+        } else {
+            match d.channel {
+                Channel::Hotline12345 => self.hotline(rng, d),
+                Channel::Police110 => self.police(rng, d),
+                Channel::Petition | Channel::MayorMailbox => self.letter(rng, d),
+                Channel::MessageBoard => self.board(rng, d),
+                Channel::Weibo | Channel::Douyin => self.short_video(rng, d),
+                Channel::Xiaohongshu => self.note(rng, d),
+                Channel::GridWorker => self.grid(rng, d),
+                _ => self.chat(rng, d),
+            }
+        }
+        let (address, category) = match d.channel {
+            Channel::Hotline12345 => (0.85, 0.95),
+            Channel::Police110 => (0.7, 0.5),
+            Channel::GridWorker => (1.0, 0.9),
+            Channel::Petition => (0.6, 0.8),
+            Channel::MayorMailbox => (0.3, 0.6),
+            Channel::MessageBoard => (0.2, 0.5),
+            Channel::WeChat => (0.1, 0.0),
+            _ => (0.0, 0.0),
+        };
+        if rng.chance(address) {
+            d.address = self.address(rng);
+        }
+        if rng.chance(category) {
+            d.category = Some(self.category(rng));
+        }
+        self.add_noise(rng, d);
+    }
+
+    fn hotline(&self, rng: &mut Rng, d: &mut Draft) {
+        let lex = self.base.lex;
+        if rng.chance(0.7) {
+            self.pick(rng, &lex.hotline_title, &mut d.title);
+        }
+        let t = &mut d.text;
+        self.pick(rng, &lex.hotline_open, t);
+        if !self.p.names_place {
+            self.place_name(rng, true, t);
+            match rng.below(3) {
+                0 => {}
+                1 => t.push('，'),
+                _ => {
+                    self.sub(rng, t);
+                    t.push('，');
+                }
+            }
+        }
+        let mut body = String::new();
+        let shape = Shape {
+            details: rng.range(0, 3) as usize,
+            impacts: rng.below(2),
+            since: 0.5,
+            history: 0.25,
+            emphatic: false,
+        };
+        self.body(rng, shape, &mut body);
+        third_person(&body, t);
+        if rng.chance(0.75) {
+            let mut demand = String::new();
+            self.demand(rng, &mut demand);
+            third_person(&demand, t);
+            t.push(if rng.chance(0.5) { '，' } else { '。' });
+        }
+        self.pick(rng, &lex.hotline_close, t);
+        t.push('。');
+    }
+
+    fn police(&self, rng: &mut Rng, d: &mut Draft) {
+        if rng.chance(0.3) {
+            self.pick(rng, &self.p.titles, &mut d.title);
+        }
+        let mut text = String::new();
+        if self.p.names_place {
+            text.push_str("报警人称");
+            self.core(rng, &mut text);
+        } else {
+            self.pick(rng, &self.base.lex.police_text, &mut text);
+        }
+        third_person(&text, &mut d.text);
+        if rng.chance(0.6) {
+            d.text.push('。');
+        }
+    }
+
+    fn grid(&self, rng: &mut Rng, d: &mut Draft) {
+        let lex = self.base.lex;
+        if rng.chance(0.5) {
+            if rng.chance(0.3) {
+                d.title.push_str("网格巡查：");
+            }
+            self.pick(rng, &self.p.titles, &mut d.title);
+        }
+        let t = &mut d.text;
+        self.pick(rng, &lex.grid_open, t);
+        if !self.p.names_place {
+            self.place_name(rng, true, t);
+            if rng.chance(0.6) {
+                self.sub(rng, t);
+            }
+            t.push('，');
+        }
+        let mut body = String::new();
+        self.core(rng, &mut body);
+        if rng.chance(0.5) {
+            body.push('，');
+            self.pick(rng, &self.p.details, &mut body);
+        }
+        third_person(&body, t);
+        t.push('，');
+        self.pick(rng, &lex.grid_close, t);
+        t.push('。');
+    }
+
+    fn letter(&self, rng: &mut Rng, d: &mut Draft) {
+        let lex = self.base.lex;
+        let petition = d.channel == Channel::Petition;
+        let (titles, opens, closes) = if petition {
+            (&lex.petition_title, &lex.petition_open, &lex.petition_close)
+        } else {
+            (&lex.mailbox_title, &lex.mailbox_open, &lex.mailbox_close)
+        };
+        self.pick(rng, titles, &mut d.title);
+        let long = rng.chance(0.15 * self.base.noise.min(2.0));
+        let t = &mut d.text;
+        self.pick(rng, opens, t);
+        self.background(rng, t);
+        t.push('。');
+        let shape = Shape {
+            details: 2 + rng.below(3),
+            impacts: 1 + rng.below(2),
+            since: 0.9,
+            history: 0.8,
+            emphatic: false,
+        };
+        self.body(rng, shape, t);
+        t.push('\n');
+        if long || rng.chance(0.3) {
+            let n = 1 + rng.below(2);
+            self.grievances(rng, n, t);
+        }
+        if long {
+            let target = rng.range(1000, 1800) as usize;
+            while t.chars().count() < target {
+                match rng.below(4) {
+                    0 => self.pick(rng, &lex.narrative, t),
+                    1 => self.pick(rng, &lex.timeline, t),
+                    2 => self.pick(rng, &lex.legal, t),
+                    _ => self.grievances(rng, 1, t),
+                }
+                stop(rng, t, false);
+                if rng.chance(0.15) {
+                    t.push('\n');
+                }
+            }
+            t.push('\n');
+        }
+        if petition {
+            t.push_str("请求：");
+            let n = 1 + rng.below(3);
+            for (k, i) in pick_distinct(rng, self.p.demands.len(), n)
+                .into_iter()
+                .enumerate()
+            {
+                t.push_str(["一、", "二、", "三、"][k.min(2)]);
+                self.render(rng, &self.p.demands[i], self.p, t);
+                t.push(if k + 1 == n { '。' } else { '；' });
+            }
+        } else {
+            self.demand(rng, t);
+            t.push('。');
+        }
+        t.push('\n');
+        self.pick(rng, closes, t);
+    }
+
+    /// Other problems of the same place, as long letters raise them.
+    fn grievances(&self, rng: &mut Rng, n: usize, out: &mut String) {
+        let kind = self.place().map_or(Kind::Policy, |p| p.kind);
+        let problems = &self.base.lex.problems;
+        for _ in 0..n {
+            let q = rng.below(problems.len());
+            let other = &problems[q];
+            if q == self.ev.problem as usize || !other.targets.contains(&kind) {
+                continue;
+            }
+            out.push_str(rng.pick_str(&["另外，", "此外，", "还有，", "同时，"]));
+            self.place_name(rng, false, out);
+            out.push_str("还存在");
+            if let Some(t) = (!other.titles.is_empty()).then(|| rng.pick(&other.titles)) {
+                self.render(rng, t, other, out);
+            }
+            out.push_str("的问题，");
+            if let Some(t) = (!other.cores.is_empty()).then(|| rng.pick(&other.cores)) {
+                self.render(rng, t, other, out);
+            }
+            out.push('。');
+        }
+    }
+
+    fn background(&self, rng: &mut Rng, out: &mut String) {
+        let kind = self.place().map_or(Kind::Policy, |p| p.kind);
+        let list = &self.base.lex.background[kind.index()];
+        self.pick(rng, list, out);
+    }
+
+    fn board(&self, rng: &mut Rng, d: &mut Draft) {
+        let lex = self.base.lex;
+        self.pick(rng, &lex.board_title, &mut d.title);
+        let t = &mut d.text;
+        self.pick(rng, &lex.board_open, t);
+        self.background(rng, t);
+        t.push('，');
+        let shape = Shape {
+            details: 1 + rng.below(3),
+            impacts: 1,
+            since: 0.6,
+            history: 0.4,
+            emphatic: true,
+        };
+        self.body(rng, shape, t);
+        if rng.chance(0.06 * self.base.noise.min(2.0)) {
+            let target = rng.range(1000, 1500) as usize;
+            while t.chars().count() < target {
+                match rng.below(3) {
+                    0 => self.pick(rng, &lex.narrative, t),
+                    1 => self.pick(rng, &lex.timeline, t),
+                    _ => self.grievances(rng, 1, t),
+                }
+                stop(rng, t, true);
+            }
+        }
+        self.demand(rng, t);
+        t.push('，');
+        self.pick(rng, &lex.board_close, t);
+    }
+
+    fn short_video(&self, rng: &mut Rng, d: &mut Draft) {
+        let lex = self.base.lex;
+        let city = self.base.city.name;
+        let t = &mut d.text;
+        let weibo = d.channel == Channel::Weibo;
+        if weibo && rng.chance(0.6) {
+            t.push('#');
+            if rng.chance(0.5) {
+                t.push_str(city);
+                self.pick(rng, &self.p.titles, t);
+            } else {
+                self.place_name(rng, false, t);
+            }
+            t.push_str("# ");
+        }
+        if !self.p.names_place {
+            self.place_name(rng, false, t);
+        }
+        self.core(rng, t);
+        t.push('，');
+        if rng.chance(0.4) {
+            self.pick(rng, &self.p.details, t);
+            t.push('，');
+        }
+        self.pick(rng, &lex.emotion, t);
+        for _ in 0..1 + rng.below(3) {
+            t.push_str(rng.pick_str(&lex.emoji));
+        }
+        if !weibo && rng.chance(0.7) {
+            t.push_str(" #");
+            t.push_str(city);
+            t.push_str(" #");
+            self.pick(rng, &self.p.titles, t);
+        }
+        if rng.chance(0.6) {
+            t.push_str(" @");
+            t.push_str(city);
+            t.push_str(rng.pick_str(&["发布", "12345", "城管", "生态环境", "交警", "市政府"]));
+        }
+        if let Some(p) = self.place() {
+            if rng.chance(0.3) {
+                t.push_str(" @");
+                t.push_str(self.base.city.district_of(p));
+                t.push_str("区政务");
+            }
+        }
+        if rng.chance(0.4) {
+            t.push_str(if weibo { " [图片]" } else { " [视频]" });
+        }
+    }
+
+    fn note(&self, rng: &mut Rng, d: &mut Draft) {
+        let lex = self.base.lex;
+        self.pick(rng, &lex.xhs_title, &mut d.title);
+        d.title.push_str(rng.pick_str(&lex.emoji));
+        let t = &mut d.text;
+        self.pick(rng, &lex.xhs_open, t);
+        let shape = Shape {
+            details: 1 + rng.below(2),
+            impacts: rng.below(2),
+            since: 0.4,
+            history: 0.2,
+            emphatic: true,
+        };
+        self.body(rng, shape, t);
+        self.pick(rng, &lex.emotion, t);
+        for _ in 0..1 + rng.below(3) {
+            t.push_str(rng.pick_str(&lex.emoji));
+        }
+        t.push_str("\n#");
+        t.push_str(self.base.city.name);
+        t.push_str("生活 #");
+        self.pick(rng, &self.p.titles, t);
+        t.push_str(rng.pick_str(&[" #避雷", " #业主维权", " #吐槽", ""]));
+    }
+
+    fn chat(&self, rng: &mut Rng, d: &mut Draft) {
+        let lex = self.base.lex;
+        let toutiao = d.channel == Channel::Toutiao;
+        if toutiao && rng.chance(0.4) {
+            self.pick(rng, &lex.board_title, &mut d.title);
+        }
+        let t = &mut d.text;
+        self.pick(
+            rng,
+            if toutiao {
+                &lex.toutiao_open
+            } else {
+                &lex.wechat_open
+            },
+            t,
+        );
+        if rng.chance(0.4) {
+            self.background(rng, t);
+            t.push('，');
+        } else if !self.p.names_place {
+            self.place_name(rng, false, t);
+        }
+        let shape = Shape {
+            details: rng.below(2),
+            impacts: rng.below(2),
+            since: 0.3,
+            history: 0.2,
+            emphatic: toutiao,
+        };
+        self.body(rng, shape, t);
+        self.demand(rng, t);
+        t.push('。');
+    }
+
+    fn add_noise(&self, rng: &mut Rng, d: &mut Draft) {
+        let n = self.base.noise;
+        if n <= 0.0 {
+            return;
+        }
+        let lex = self.base.lex;
+        if rng.chance(0.08 * n) {
+            for _ in 0..1 + rng.below(2) {
+                typo(rng, &mut d.text);
+            }
+        }
+        if rng.chance(0.02 * n) {
+            d.text = d
+                .text
+                .chars()
+                .map(|c| *lex.s2t.get(&c).unwrap_or(&c))
+                .collect();
+            d.title = d
+                .title
+                .chars()
+                .map(|c| *lex.s2t.get(&c).unwrap_or(&c))
+                .collect();
+        }
+        if rng.chance(0.05 * n) {
+            d.text = d.text.chars().map(full_width_digit).collect();
+        }
+        if rng.chance(0.03 * n) {
+            d.text = d
+                .text
+                .chars()
+                .map(|c| match c {
+                    '，' => ',',
+                    '。' => '.',
+                    '！' => '!',
+                    '：' => ':',
+                    '？' => '?',
+                    c => c,
+                })
+                .collect();
+        }
+        if !is_social(d.channel) && rng.chance(0.02 * n) {
+            d.text.push_str(rng.pick_str(&lex.emoji));
+        }
+        if rng.chance(0.02 * n) {
+            let mut b = String::new();
+            self.pick(rng, &lex.boilerplate, &mut b);
+            if rng.chance(0.5) {
+                d.text.insert_str(0, &b);
+            } else {
+                d.text.push_str(&b);
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    details: usize,
+    impacts: usize,
+    since: f64,
+    history: f64,
+    emphatic: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small text helpers.
+
+fn push_district(out: &mut String, district: &str) {
+    out.push_str(district);
+    out.push('区');
+}
+
+fn push_num(out: &mut String, n: u32) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{n}");
+}
+
+/// A number in Chinese, for 0 to 99.
+fn cn_number(n: u32, out: &mut String) {
+    const D: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    match n {
+        0..=9 => out.push(D[n as usize]),
+        10..=19 => {
+            out.push('十');
+            if n > 10 {
+                out.push(D[(n - 10) as usize]);
+            }
+        }
+        20..=99 => {
+            out.push(D[(n / 10) as usize]);
+            out.push('十');
+            if !n.is_multiple_of(10) {
+                out.push(D[(n % 10) as usize]);
+            }
+        }
+        _ => push_num(out, n),
+    }
+}
+
+/// A count, in digits or in Chinese ("两" for two).
+fn number_text(rng: &mut Rng, n: u32, out: &mut String) {
+    if rng.chance(0.5) {
+        push_num(out, n);
+    } else if n == 2 {
+        out.push('两');
+    } else {
+        cn_number(n, out);
+    }
+}
+
+fn hour_text(rng: &mut Rng, hour: u8, out: &mut String) {
+    let h = hour as u32;
+    if h < 24 {
+        match rng.below(5) {
+            0 => {
+                out.push_str("晚上");
+                cn_number(h - 12, out);
+                out.push('点');
+            }
+            1 => {
+                push_num(out, h);
+                out.push('点');
+            }
+            2 => {
+                out.push_str("夜里");
+                cn_number(h - 12, out);
+                out.push_str("点多");
+            }
+            3 => {
+                push_num(out, h);
+                out.push_str(":00");
+            }
+            _ => {
+                cn_number(h - 12, out);
+                out.push_str("点钟");
+            }
+        }
+    } else {
+        let hh = h - 24;
+        match (hh, rng.below(4)) {
+            (0, 0) => out.push_str("凌晨十二点"),
+            (0, 1) => out.push_str("半夜十二点"),
+            (0, _) => out.push_str("零点"),
+            (_, 0) => {
+                out.push_str("凌晨");
+                cn_number(hh, out);
+                out.push('点');
+            }
+            (_, 1) => {
+                push_num(out, hh);
+                out.push('点');
+            }
+            (_, 2) => {
+                out.push_str("半夜");
+                cn_number(hh, out);
+                out.push('点');
+            }
+            _ => {
+                out.push_str("夜里");
+                push_num(out, hh);
+                out.push_str("点多");
+            }
+        }
+    }
+}
+
+fn duration_text(rng: &mut Rng, days: u32, out: &mut String) {
+    let count = |rng: &mut Rng, n: u32, out: &mut String| {
+        if n == 2 && rng.chance(0.7) {
+            out.push('两');
+        } else {
+            number_text(rng, n, out);
+        }
+    };
+    match days {
+        0..=6 => match rng.below(3) {
+            0 => out.push_str("好几天"),
+            _ => {
+                count(rng, days.max(2), out);
+                out.push('天');
+            }
+        },
+        7..=29 => match rng.below(4) {
+            0 if (14..=21).contains(&days) => out.push_str("半个多月"),
+            1 => {
+                count(rng, (days / 7).max(1), out);
+                out.push_str("个星期");
+            }
+            2 => {
+                count(rng, (days / 7).max(1), out);
+                out.push('周');
+            }
+            _ => {
+                push_num(out, days);
+                out.push('天');
+            }
+        },
+        30..=364 => {
+            let m = days / 30;
+            if m == 1 && rng.chance(0.5) {
+                out.push_str("一个多月");
+            } else {
+                count(rng, m, out);
+                out.push_str(if rng.chance(0.5) {
+                    "个月"
+                } else {
+                    "个多月"
+                });
+            }
+        }
+        _ => out.push_str(if rng.chance(0.5) {
+            "一年多"
+        } else {
+            "一年多时间"
+        }),
+    }
+}
+
+fn money_text(rng: &mut Rng, yuan: u32, out: &mut String) {
+    use std::fmt::Write as _;
+    match rng.below(3) {
+        0 if yuan >= 10_000 => {
+            let _ = write!(out, "{:.1}万元", yuan as f64 / 10_000.0);
+        }
+        1 => {
+            let _ = write!(out, "{yuan}元");
+        }
+        _ => {
+            let _ = write!(out, "{yuan}块");
+        }
+    }
+}
+
+fn date_text(rng: &mut Rng, date: NaiveDate, out: &mut String) {
+    use chrono::Datelike;
+    let (m, d) = (date.month(), date.day());
+    match rng.below(5) {
+        0 | 1 => {
+            let _ = std::fmt::Write::write_fmt(out, format_args!("{m}月{d}日"));
+        }
+        2 => {
+            let _ = std::fmt::Write::write_fmt(out, format_args!("{m}月{d}号"));
+        }
+        3 => {
+            push_num(out, m);
+            out.push('月');
+            out.push_str(match d {
+                1..=10 => "初",
+                11..=20 => "中旬",
+                _ => "底",
+            });
+        }
+        _ => {
+            out.push_str("今年");
+            cn_number(m, out);
+            out.push('月');
+        }
+    }
+}
+
+/// Ends a sentence: mostly a full stop, sometimes a comma that runs on, or an exclamation.
+fn stop(rng: &mut Rng, out: &mut String, emphatic: bool) {
+    let r = rng.below(100);
+    out.push(if emphatic && r < 25 {
+        '！'
+    } else if r < 72 {
+        '。'
+    } else {
+        '，'
+    });
+}
+
+/// Up to `k` distinct indices below `n`, in random order.
+fn pick_distinct(rng: &mut Rng, n: usize, k: usize) -> Vec<usize> {
+    let k = k.min(n);
+    let mut idx: Vec<usize> = (0..n).collect();
+    for i in 0..k {
+        let j = i + rng.below(n - i);
+        idx.swap(i, j);
+    }
+    idx.truncate(k);
+    idx
+}
+
+/// Rewrites a first-person fragment as the operator's third-person summary.
+fn third_person(text: &str, out: &mut String) {
+    const SWAPS: [(&str, &str); 6] = [
+        ("我们小区", "该小区"),
+        ("我们村", "该村"),
+        ("我们", "居民"),
+        ("我家", "其家"),
+        ("本人", "来电人"),
+        ("我", "来电人"),
+    ];
+    let mut rest = text;
+    'outer: while !rest.is_empty() {
+        for (from, to) in SWAPS {
+            if let Some(r) = rest.strip_prefix(from) {
+                out.push_str(to);
+                rest = r;
+                continue 'outer;
+            }
+        }
+        let c = rest.chars().next().expect("not empty");
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
+/// One homophone or input-method slip, if the text has a word to slip on.
+fn typo(rng: &mut Rng, text: &mut String) {
+    for _ in 0..8 {
+        let (right, wrong) = *rng.pick(TYPOS);
+        if let Some(at) = text.find(right) {
+            text.replace_range(at..at + right.len(), wrong);
+            return;
+        }
+    }
+}
+
+/// Misspells one character of a place name written from byte `from` on.
+fn misspell(rng: &mut Rng, table: &FxHashMap<char, char>, out: &mut String, from: usize) {
+    let candidates: Vec<(usize, char)> = out[from..]
+        .char_indices()
+        .filter(|(_, c)| table.contains_key(c))
+        .map(|(i, c)| (from + i, c))
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    let (at, c) = *rng.pick(&candidates);
+    let mut buf = [0u8; 4];
+    out.replace_range(at..at + c.len_utf8(), table[&c].encode_utf8(&mut buf));
+}
+
+fn full_width_digit(c: char) -> char {
+    if c.is_ascii_digit() {
+        char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c)
+    } else {
+        c
+    }
+}
+
+fn phone(resident: u64) -> String {
+    const SECOND: [char; 5] = ['3', '5', '7', '8', '9'];
+    format!(
+        "1{}{:09}",
+        SECOND[(resident % 5) as usize],
+        (resident >> 8) % 1_000_000_000
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeMap, HashMap, HashSet};
+
+    fn config(orders: usize, seed: u64) -> GenerateConfig {
+        GenerateConfig {
+            orders,
+            seed,
+            ..GenerateConfig::default()
+        }
+    }
+
+    fn sizes(gold: &[(OrderId, String)]) -> Vec<usize> {
+        let mut by_event: HashMap<&str, usize> = HashMap::new();
+        for (_, e) in gold {
+            *by_event.entry(e.as_str()).or_default() += 1;
+        }
+        let mut s: Vec<usize> = by_event.into_values().collect();
+        s.sort_unstable_by(|a, b| b.cmp(a));
+        s
+    }
+
+    #[test]
+    fn same_seed_same_output_and_different_seeds_differ() {
+        let a = generate(&config(3000, 11));
+        let b = generate(&config(3000, 11));
+        assert_eq!(a, b);
+        let c = generate(&config(3000, 12));
+        assert_ne!(a.0, c.0);
+        let texts_a: HashSet<&str> = a.0.iter().map(|o| o.text.as_str()).collect();
+        let shared =
+            c.0.iter()
+                .filter(|o| texts_a.contains(o.text.as_str()))
+                .count();
+        assert!(shared < 300, "{shared} texts shared between seeds");
+    }
+
+    #[test]
+    fn thread_count_does_not_change_the_output() {
+        let run = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| generate(&config(2000, 5)))
+        };
+        assert_eq!(run(1), run(2));
+    }
+
+    #[test]
+    fn requested_count_is_honoured() {
+        for n in [0, 1, 2, 17, 999, 4321] {
+            let (orders, gold) = generate(&config(n, 3));
+            assert_eq!(orders.len(), n);
+            assert_eq!(gold.len(), n);
+        }
+    }
+
+    #[test]
+    fn gold_covers_every_order_once_and_orders_are_complete() {
+        let (orders, gold) = generate(&config(5000, 2));
+        let ids: HashSet<&OrderId> = orders.iter().map(|o| &o.id).collect();
+        assert_eq!(ids.len(), orders.len(), "order ids are unique");
+        for (o, (id, event)) in orders.iter().zip(&gold) {
+            assert_eq!(&o.id, id);
+            assert!(event.starts_with('E'));
+            assert!(!o.text.trim().is_empty(), "{} has no text", o.id);
+            assert!(o.received.is_some());
+            assert_ne!(o.channel, Channel::Other);
+        }
+        assert!(orders.windows(2).all(|w| w[0].received <= w[1].received));
+    }
+
+    #[test]
+    fn event_sizes_have_singletons_and_a_hot_tail() {
+        let (_, gold) = generate(&config(20_000, 4));
+        let s = sizes(&gold);
+        let singletons = s.iter().filter(|&&n| n == 1).count();
+        assert!(
+            singletons as f64 > 0.5 * s.len() as f64,
+            "{singletons} of {} events are singletons",
+            s.len()
+        );
+        assert!(s[0] >= 100, "largest event {}", s[0]);
+        assert!(
+            s.iter().filter(|&&n| n >= 50).count() >= 5,
+            "{:?}",
+            &s[..10]
+        );
+        assert!(s.iter().filter(|&&n| (5..50).contains(&n)).count() >= 100);
+    }
+
+    #[test]
+    fn event_size_law_is_a_power_law() {
+        let mut rng = Rng::stream(1, 9, 0);
+        let draws: Vec<usize> = (0..100_000).map(|_| event_size(&mut rng, 1000)).collect();
+        let share = |s: usize| draws.iter().filter(|&&d| d >= s).count() as f64 / 1e5;
+        // P(size ≥ s) = s^-1.5.
+        assert!((share(2) - 0.354).abs() < 0.01, "{}", share(2));
+        assert!((share(10) - 0.0316).abs() < 0.004, "{}", share(10));
+        assert!(draws.iter().all(|&d| (1..=1000).contains(&d)));
+    }
+
+    #[test]
+    fn hard_negatives_are_planted_and_no_duplicate_is_hidden() {
+        let cfg = config(20_000, 6);
+        let lex = lexicon();
+        let (city, events) = plan(&cfg, lex);
+        let mut by_place: BTreeMap<u32, Vec<&Event>> = BTreeMap::new();
+        for e in &events {
+            if let Some(p) = e.place {
+                by_place.entry(p).or_default().push(e);
+            }
+        }
+        let (mut other_problem, mut recurrence, mut opposite) = (0, 0, 0);
+        for evs in by_place.values() {
+            for (i, a) in evs.iter().enumerate() {
+                for b in &evs[..i] {
+                    if a.problem == b.problem {
+                        // Same problem, same place: months apart, never overlapping.
+                        let (a0, a1) = (a.start_day, a.start_day + a.span_days);
+                        let (b0, b1) = (b.start_day, b.start_day + b.span_days);
+                        assert!(a0 > b1 + RECURRENCE_GAP_DAYS || b0 > a1 + RECURRENCE_GAP_DAYS);
+                        recurrence += 1;
+                    } else if lex.problems[a.problem as usize].opposite == Some(b.problem as usize)
+                    {
+                        opposite += 1;
+                    } else {
+                        other_problem += 1;
+                    }
+                }
+            }
+        }
+        let mut neighbours = 0;
+        let mut by_problem_street: HashMap<(u16, u32, usize), HashSet<u32>> = HashMap::new();
+        for e in &events {
+            if let Some(p) = e.place {
+                let pl = &city.places[p as usize];
+                by_problem_street
+                    .entry((e.problem, pl.street, pl.kind.index()))
+                    .or_default()
+                    .insert(p);
+            }
+        }
+        for places in by_problem_street.values() {
+            neighbours += places.len().saturating_sub(1);
+        }
+        assert!(
+            other_problem > 500,
+            "same place, other problem: {other_problem}"
+        );
+        assert!(recurrence > 20, "recurrences: {recurrence}");
+        assert!(opposite > 3, "opposite demands: {opposite}");
+        assert!(neighbours > 200, "same problem next door: {neighbours}");
+        let policies: Vec<_> = events
+            .iter()
+            .filter(|e| e.place.is_none())
+            .map(|e| Registry::policy_key(e, lex))
+            .collect();
+        let unique: HashSet<_> = policies.iter().collect();
+        assert_eq!(
+            unique.len(),
+            policies.len(),
+            "policy grievances are distinct"
+        );
+    }
+
+    #[test]
+    fn reports_of_one_event_rarely_share_a_long_run() {
+        let (orders, gold) = generate(&config(10_000, 8));
+        let mut by_event: HashMap<&str, Vec<&WorkOrder>> = HashMap::new();
+        for (o, (_, e)) in orders.iter().zip(&gold) {
+            by_event.entry(e.as_str()).or_default().push(o);
+        }
+        let windows = |t: &str| -> HashSet<Vec<char>> {
+            let c: Vec<char> = t.chars().collect();
+            c.windows(20).map(|w| w.to_vec()).collect()
+        };
+        let (mut pairs, mut sharing) = (0, 0);
+        let mut events: Vec<_> = by_event.into_iter().filter(|(_, v)| v.len() > 1).collect();
+        events.sort_by_key(|(e, _)| *e);
+        for (_, reports) in events {
+            for w in reports.windows(2).take(5) {
+                let head: String = w[1].text.chars().take(30).collect();
+                if w[0].reporter == w[1].reporter
+                    || family(w[0].channel) == family(w[1].channel) && w[0].text.contains(&head)
+                {
+                    continue; // a reporter repeating themselves
+                }
+                pairs += 1;
+                let a = windows(&w[0].text);
+                if windows(&w[1].text).iter().any(|x| a.contains(x)) {
+                    sharing += 1;
+                }
+            }
+        }
+        assert!(pairs > 1000);
+        let share = sharing as f64 / pairs as f64;
+        assert!(
+            share < 0.12,
+            "{sharing} of {pairs} pairs share 20 characters verbatim"
+        );
+    }
+
+    #[test]
+    fn channel_styles_and_noise_show_up() {
+        let (orders, _) = generate(&config(20_000, 9));
+        let count = |f: &dyn Fn(&WorkOrder) -> bool| orders.iter().filter(|o| f(o)).count();
+        let lex = lexicon();
+        let traditional: HashSet<char> = lex
+            .s2t
+            .values()
+            .copied()
+            .filter(|c| !lex.s2t.contains_key(c))
+            .collect();
+        assert!(count(&|o| o.text.chars().any(|c| ('０'..='９').contains(&c))) > 100);
+        assert!(count(&|o| o.text.chars().filter(|c| traditional.contains(c)).count() >= 3) > 50);
+        assert!(count(&|o| o.text.chars().count() <= 12) > 100);
+        assert!(count(&|o| o.text.chars().count() >= 1000) > 50);
+        assert!(
+            count(&|o| TYPOS
+                .iter()
+                .any(|(_, wrong)| wrong.chars().count() > 1 && o.text.contains(wrong)))
+                > 100
+        );
+        let hotline = |o: &WorkOrder| o.channel == Channel::Hotline12345;
+        assert!(
+            count(&|o| hotline(o) && (o.text.starts_with("市民") || o.text.starts_with("来电")))
+                > 2000
+        );
+        assert!(
+            count(
+                &|o| o.channel == Channel::Weibo && (o.text.contains('#') || o.text.contains('@'))
+            ) > 500
+        );
+        assert!(count(&|o| o.channel == Channel::MessageBoard && !o.title.is_empty()) > 1000);
+        assert!(count(&|o| o.channel == Channel::GridWorker && o.address.is_some()) > 500);
+        let reporters: HashSet<_> = orders.iter().filter_map(|o| o.reporter.as_ref()).collect();
+        assert!(
+            reporters.len() < orders.len() * 95 / 100,
+            "reporters repeat themselves"
+        );
+        let texts: HashSet<&str> = orders.iter().map(|o| o.text.as_str()).collect();
+        assert!(texts.len() < orders.len(), "some reposts are exact");
+        let places: HashSet<&str> = orders.iter().filter_map(|o| o.address.as_deref()).collect();
+        assert!(places.len() > 3000, "{} distinct addresses", places.len());
+    }
+
+    #[test]
+    fn no_noise_means_clean_text() {
+        let cfg = GenerateConfig {
+            noise: 0.0,
+            ..config(3000, 10)
+        };
+        let (orders, _) = generate(&cfg);
+        assert!(orders
+            .iter()
+            .all(|o| !o.text.chars().any(|c| ('０'..='９').contains(&c))));
+        // Terse 110 records stay short; the very short texts of noise are gone.
+        let short = orders
+            .iter()
+            .filter(|o| o.text.chars().count() <= 12)
+            .count();
+        assert!(short < orders.len() / 100, "{short} short texts");
+    }
+
+    #[test]
+    fn csv_reads_back_through_the_dump_reader() {
+        let (orders, gold) = generate(&config(1500, 13));
+        let dir = tempfile::tempdir().unwrap();
+        write_dataset(dir.path(), &orders, &gold).unwrap();
+        let reader = crate::io::DumpReaderBuilder::new().build().unwrap();
+        let read =
+            crate::io::read_dumps(&reader, &[dir.path().join("orders.csv")], |_| {}).unwrap();
+        assert!(read.rejects.is_empty(), "{:?}", read.rejects.first());
+        assert_eq!(read.orders.len(), orders.len());
+        for (a, b) in read.orders.iter().zip(&orders) {
+            assert_eq!(a.id, b.id);
+            assert_eq!(a.channel, b.channel);
+            assert_eq!(a.received, b.received);
+            assert_eq!(a.text.trim(), b.text.trim());
+            assert_eq!(a.title.trim(), b.title.trim());
+        }
+        let gold_back =
+            crate::eval::read_clusters(&dir.path().join("gold.csv"), "event_id").unwrap();
+        assert_eq!(gold_back.len(), gold.len());
+    }
 }

@@ -13,6 +13,7 @@
 //! The data flow, one module per stage: [`io`] (read) → [`text`] (normalise, tokenize,
 //! extract) → [`fingerprint`] → [`candidates`] → [`score`] → [`cluster`] → [`batch`] →
 //! [`io::write`]. [`eval`] measures the result against labelled data.
+//! [`generate`] writes realistic synthetic orders with gold labels, for benchmarks and tests.
 //!
 //! # Quickstart
 //! ```
@@ -43,12 +44,15 @@ pub mod cluster;
 mod error;
 pub mod eval;
 pub mod fingerprint;
+pub mod generate;
 pub mod io;
 mod order;
 pub mod score;
 pub mod text;
 
-pub use batch::{BatchOutput, BatchStats, Deduper, DeduperBuilder, DEFAULT_THRESHOLD};
+pub use batch::{
+    BatchOutput, BatchStats, Deduper, DeduperBuilder, DEFAULT_LINK_RATIO, DEFAULT_THRESHOLD,
+};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use io::{DumpReader, DumpReaderBuilder, Reject};
 pub use order::{reporter_hash, Channel, OrderId, Relation, Ticket, TicketMember, WorkOrder};

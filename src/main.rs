@@ -30,6 +30,21 @@ enum Command {
     Dedup(DedupArgs),
     /// Score assignments against a gold file (order_id,event_id).
     Eval(EvalArgs),
+    /// Generate realistic synthetic orders with gold labels: DIR/orders.csv and DIR/gold.csv.
+    Generate(GenerateArgs),
+}
+
+#[derive(clap::Args)]
+struct GenerateArgs {
+    /// How many orders to generate.
+    #[arg(long, default_value_t = 10_000)]
+    orders: usize,
+    /// Seed of every random choice: equal seeds give equal files.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Directory for orders.csv and gold.csv (created if missing).
+    #[arg(long)]
+    out: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -43,6 +58,10 @@ struct DedupArgs {
     /// Pairwise score (0..1) from which two orders are duplicates.
     #[arg(long, default_value_t = complaint_dedup::DEFAULT_THRESHOLD)]
     threshold: f32,
+    /// Share of the threshold that the canonical orders of two groups must score against each
+    /// other before the groups merge (the guard against chaining; 0 turns it off).
+    #[arg(long, default_value_t = complaint_dedup::DEFAULT_LINK_RATIO)]
+    link_ratio: f32,
     /// Threads for the batch pass (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -62,6 +81,9 @@ struct DedupArgs {
     /// Extra jieba user dictionary (word [freq] [tag] per line).
     #[arg(long)]
     user_dict: Option<PathBuf>,
+    /// Score weights as JSON (any subset of the fields of ScoreWeights; the rest default).
+    #[arg(long, value_name = "FILE")]
+    weights: Option<PathBuf>,
     /// Salt for reporter hashes in outputs.
     #[arg(
         long,
@@ -116,6 +138,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Dedup(args) => dedup(args),
         Command::Eval(args) => eval(args),
+        Command::Generate(args) => generate(args),
     }
 }
 
@@ -140,12 +163,22 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     let reader = reader.build()?;
     // Settings are checked before any input is read.
     let mut builder = Deduper::builder();
-    builder.threshold(args.threshold).salt(&args.salt);
+    builder
+        .threshold(args.threshold)
+        .link_ratio(args.link_ratio)
+        .salt(&args.salt);
     if let Some(n) = args.threads {
         builder.threads(n);
     }
     if let Some(d) = &args.user_dict {
         builder.user_dict(d);
+    }
+    if let Some(path) = &args.weights {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading weights {}", path.display()))?;
+        let weights: complaint_dedup::ScoreWeights = serde_json::from_str(&text)
+            .with_context(|| format!("parsing weights {}", path.display()))?;
+        builder.weights(weights);
     }
     let deduper = builder.build()?;
 
@@ -320,5 +353,26 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
             report.bcubed.precision, report.bcubed.recall, report.bcubed.f1
         )?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
+    use complaint_dedup::generate::{generate, write_dataset, GenerateConfig};
+    let started = Instant::now();
+    let config = GenerateConfig {
+        orders: args.orders,
+        seed: args.seed,
+        ..GenerateConfig::default()
+    };
+    let (orders, gold) = generate(&config);
+    write_dataset(&args.out, &orders, &gold)?;
+    let events: std::collections::HashSet<&str> = gold.iter().map(|(_, e)| e.as_str()).collect();
+    println!(
+        "{} orders from {} events in {} ({:.2} s)",
+        orders.len(),
+        events.len(),
+        args.out.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }

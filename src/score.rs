@@ -62,11 +62,11 @@ impl Default for ScoreWeights {
             problem_agree: 0.25,
             problem_conflict: 0.3,
             problem_conflict_soft: 0.15,
-            opposite_stance: 0.35,
+            opposite_stance: 0.5,
             same_reporter: 0.05,
             category_conflict: 0.05,
             time_free_days: 30.0,
-            time_penalty: 0.5,
+            time_penalty: 0.8,
             repost_cosine: 0.9,
         }
     }
@@ -83,6 +83,27 @@ pub enum PlaceEvidence {
         /// The name in the second order.
         b: String,
         /// Similarity of the cores, in [0, 1].
+        similarity: f32,
+    },
+    /// One names this place and the other mentions its name without a suffix.
+    Mentioned {
+        /// The place as named.
+        name: String,
+        /// Strength of the agreement, in [0, 1].
+        similarity: f32,
+    },
+    /// Both use rare words that some order of the batch uses inside a place name.
+    SharedNames {
+        /// Strength of the agreement, in [0, 1], from how rare the shared words are.
+        similarity: f32,
+    },
+    /// Their addresses are written alike.
+    Address {
+        /// The first order's address, normalised.
+        a: String,
+        /// The second order's address, normalised.
+        b: String,
+        /// Normalised Levenshtein similarity.
         similarity: f32,
     },
     /// Both name places of one kind, and none agree.
@@ -155,12 +176,27 @@ impl Default for Scorer {
     }
 }
 
+/// How a place agreement was found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PlaceMatch {
+    /// Place `i` of the first order and place `j` of the second.
+    Named(usize, usize),
+    /// Place `i` of the first order, mentioned bare in the second.
+    MentionedInB(usize),
+    /// Place `j` of the second order, mentioned bare in the first.
+    MentionedInA(usize),
+    /// Rare name words in common.
+    SharedNames,
+    /// Addresses alike.
+    Address,
+}
+
 /// The parts of a score, without the strings an [`Explanation`] carries.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Parts {
     text: f32,
     title: Option<f32>,
-    place: Option<(usize, usize, f32)>,
+    place: Option<(PlaceMatch, f32)>,
     place_conflict: Option<(usize, usize)>,
     place_conflict_soft: bool,
     admin_conflict: bool,
@@ -199,19 +235,28 @@ impl Scorer {
     ) -> (f32, Explanation) {
         let p = parts(a, b);
         let score = self.combine(&p);
-        let place = if let Some((i, j, s)) = p.place {
-            // A bare mention has no place of its own on that side: show the named one.
-            let name = |fp: &Fingerprint, k: usize, other: &Fingerprint, ko: usize| {
-                fp.places
-                    .get(k)
-                    .or_else(|| other.places.get(ko))
-                    .map(|p| p.name.clone())
-                    .unwrap_or_else(|| fp.address.clone())
-            };
-            PlaceEvidence::Agree {
-                a: name(a, i, b, j),
-                b: name(b, j, a, i),
-                similarity: round3(s),
+        let place = if let Some((m, s)) = p.place {
+            let similarity = round3(s);
+            match m {
+                PlaceMatch::Named(i, j) => PlaceEvidence::Agree {
+                    a: a.places[i].name.clone(),
+                    b: b.places[j].name.clone(),
+                    similarity,
+                },
+                PlaceMatch::MentionedInB(i) => PlaceEvidence::Mentioned {
+                    name: a.places[i].name.clone(),
+                    similarity,
+                },
+                PlaceMatch::MentionedInA(j) => PlaceEvidence::Mentioned {
+                    name: b.places[j].name.clone(),
+                    similarity,
+                },
+                PlaceMatch::SharedNames => PlaceEvidence::SharedNames { similarity },
+                PlaceMatch::Address => PlaceEvidence::Address {
+                    a: a.address.clone(),
+                    b: b.address.clone(),
+                    similarity,
+                },
             }
         } else if let Some((i, j)) = p.place_conflict {
             PlaceEvidence::Conflict {
@@ -272,7 +317,7 @@ impl Scorer {
         if p.admin_conflict {
             s -= w.admin_conflict;
         }
-        if let Some((_, _, sim)) = p.place {
+        if let Some((_, sim)) = p.place {
             s += w.place_agree * sim;
         } else if p.place_conflict.is_none() {
             // Nothing says it is the same place: city-wide topics (入学, 补课) look alike
@@ -333,7 +378,7 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
         .then(|| strsim::normalized_levenshtein(&a.title, &b.title) as f32);
 
     // The best agreeing pair of places, and failing that a pair of one kind that disagrees.
-    let mut best: Option<(usize, usize, f32)> = None;
+    let mut best: Option<(PlaceMatch, f32)> = None;
     let mut conflict: Option<(usize, usize)> = None;
     let mut cross_kind: Option<(usize, usize)> = None;
     for (i, pa) in a.places.iter().enumerate() {
@@ -345,8 +390,8 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
             let kind_factor = if same_kind { 1.0 } else { CROSS_KIND_AGREEMENT };
             if (same_kind && sim >= 0.5) || sim >= 1.0 {
                 let weighted = sim * kind_factor * kind_weight(pa.kind).min(kind_weight(pb.kind));
-                if best.is_none_or(|(_, _, s)| weighted > s) {
-                    best = Some((i, j, weighted));
+                if best.is_none_or(|(_, s)| weighted > s) {
+                    best = Some((PlaceMatch::Named(i, j), weighted));
                 }
             } else if pa.kind == pb.kind && is_identifying(pa.kind) {
                 conflict.get_or_insert((i, j));
@@ -357,7 +402,7 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
     }
     // A road or a park agreeing says little when two 小区 or two companies disagree: two
     // restaurants on one road are two problems.
-    if let (Some((i, j, _)), Some(_)) = (best, conflict) {
+    if let (Some((PlaceMatch::Named(i, j), _)), Some(_)) = (best, conflict) {
         let weak =
             |k: usize, fp: &Fingerprint| fp.places.get(k).is_none_or(|p| kind_weight(p.kind) < 1.0);
         if weak(i, a) && weak(j, b) {
@@ -379,10 +424,15 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
     };
     // Cities and counties are one level where they are compared as regions: a county-level
     // 市 and a 县 are two places.
-    let admin_conflict = best.is_none()
+    // Only a named entity (not a road) outweighs them: two cities both have a 人民路.
+    let strong_agreement = best.is_some_and(|(_, s)| s >= 1.0);
+    let admin_conflict = !strong_agreement
         && (disjoint(&[PlaceKind::District])
             || disjoint(&[PlaceKind::Town])
             || disjoint(&[PlaceKind::City, PlaceKind::District]));
+    if admin_conflict {
+        best = None;
+    }
 
     // A place named with a suffix on one side and mentioned bare on the other
     // ("金桂坊小区" / "金桂坊北门被锁").
@@ -392,9 +442,9 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
                 (is_identifying(p.kind) && y.mentions(&x.place_terms[i])).then(|| {
                     let w = MENTION_AGREEMENT * kind_weight(p.kind);
                     if flip {
-                        (usize::MAX, i, w)
+                        (PlaceMatch::MentionedInA(i), w)
                     } else {
-                        (i, usize::MAX, w)
+                        (PlaceMatch::MentionedInB(i), w)
                     }
                 })
             })
@@ -407,14 +457,14 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
         let overlap = shared_entity_idf(a, b);
         let strength = ((overlap - ENTITY_IDF_FLOOR) / ENTITY_IDF_SPAN).clamp(0.0, 1.0);
         if strength > 0.0 {
-            best = Some((usize::MAX, usize::MAX, strength * MENTION_AGREEMENT));
+            best = Some((PlaceMatch::SharedNames, strength * MENTION_AGREEMENT));
         }
     }
     // Two addresses written alike are one place, whatever names they hold.
     if best.is_none() && !a.address.is_empty() && !b.address.is_empty() {
         let sim = strsim::normalized_levenshtein(&a.address, &b.address) as f32;
         if sim >= ADDRESS_AGREEMENT {
-            best = Some((usize::MAX, usize::MAX, sim));
+            best = Some((PlaceMatch::Address, sim));
             conflict = None;
         }
     }

@@ -531,9 +531,9 @@ impl PlaceFinder {
     /// ```
     /// use complaint_dedup::text::{PlaceFinder, PlaceKind};
     /// let mut units = Vec::new();
-    /// PlaceFinder::new().find_admin("江城市东湖区翠微街道枫桥雅苑", &mut units);
+    /// PlaceFinder::new().find_admin("a市东湖区翠微街道枫桥雅苑", &mut units);
     /// let cores: Vec<&str> = units.iter().map(|u| u.core.as_str()).collect();
-    /// assert_eq!(cores, ["江城", "东湖", "翠微"]);
+    /// assert_eq!(cores, ["a", "东湖", "翠微"]);
     /// assert_eq!(units[1].kind, PlaceKind::District);
     /// ```
     pub fn find_admin(&self, text: &str, out: &mut Vec<Place>) {

@@ -134,13 +134,24 @@ impl Normalizer {
         }) {
             s = o;
         }
-        let mut without_boilerplate = String::with_capacity(s.len());
-        self.boilerplate
-            .replace_all_with(&s, &mut without_boilerplate, |_, _, dst| {
-                dst.push(' ');
-                true
-            });
-        collapse_spaces(&without_boilerplate, out);
+        // Phrases are matched with single spaces ("此致 敬礼"), but the steps above leave runs
+        // of them ("此致\r\n敬礼", an emoji or a masked phone number in between), and removing
+        // one phrase can join the halves of another: collapse and remove until nothing is
+        // left to remove, so that normalising normalised text changes nothing.
+        let mut scratch = String::with_capacity(s.len());
+        loop {
+            collapse_spaces(&s, out);
+            if !self.boilerplate.is_match(out.as_str()) {
+                break;
+            }
+            scratch.clear();
+            self.boilerplate
+                .replace_all_with(out, &mut scratch, |_, _, dst| {
+                    dst.push(' ');
+                    true
+                });
+            std::mem::swap(&mut s, &mut scratch);
+        }
     }
 }
 
@@ -237,6 +248,25 @@ mod tests {
         let got = n.normalize("市民来电反映：凤凰路井盖缺失。");
         assert!(!got.contains("市民来电反映"), "{got}");
         assert!(got.contains("凤凰路井盖缺失"), "{got}");
+    }
+
+    #[test]
+    fn normalising_twice_changes_nothing() {
+        // Regression (found by tests/fuzz.rs): a phrase with a space in it survived the first
+        // pass when the space came out doubled, and went in the second.
+        let n = Normalizer::new();
+        for s in [
+            "此致\r\n敬礼",
+            "此致👍🏻敬礼",
+            "此致 13812345678 敬礼",
+            "此致 [图片] 敬礼",
+            "此致 市民来电 敬礼",
+            "凤凰路井盖缺失。此致\u{3000}\u{3000}敬礼",
+        ] {
+            let once = n.normalize(s);
+            assert!(!once.contains("此致"), "{s:?} -> {once:?}");
+            assert_eq!(n.normalize(&once), once, "{s:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Scale run: how the batch pass grows from 100k to 1M orders, and what it costs next to jieba.
+#
+# For each size it generates orders (complaint-dedup generate), deduplicates them with one and
+# with two threads under GNU time, scores both against the gold labels, checks that the two
+# assignments.csv are byte-identical, times bare jieba segmentation of the same texts
+# (examples/jieba_baseline) and, unless STAGES=0, prints the batch pass's per-stage timings
+# (examples/stage_timings, one thread: one more full pass).
+#
+#   benches/scale.sh                 # 100k and 1M (the 1M pass takes several minutes)
+#   SIZES=100000 benches/scale.sh    # 100k only
+#
+# Environment: SIZES (default "100000 1000000"), SEED (1), WORK (a new temp dir; outputs go
+# there, never into the repository), STAGES (1 = stage timings for sizes up to 100k,
+# all = every size, 0 = none), KEEP (1 = keep WORK).
+set -euo pipefail
+
+SIZES=${SIZES:-"100000 1000000"}
+SEED=${SEED:-1}
+STAGES=${STAGES:-1}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/complaint-dedup-scale.XXXXXX")}
+BIN=$ROOT/target/release/complaint-dedup
+EXAMPLES=$ROOT/target/release/examples
+
+if [ ! -x /usr/bin/time ]; then
+    echo "scale.sh needs GNU time at /usr/bin/time: apt-get install time" >&2
+    exit 1
+fi
+if [ "${KEEP:-1}" != 1 ]; then
+    trap 'rm -rf "$WORK"' EXIT
+fi
+
+cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" \
+    --bin complaint-dedup --example jieba_baseline --example stage_timings
+# Run copies: a build in the work tree during the run (someone else's) must not swap the
+# binary between the one- and the two-thread pass.
+mkdir -p "$WORK/bin"
+cp "$BIN" "$EXAMPLES/jieba_baseline" "$EXAMPLES/stage_timings" "$WORK/bin/"
+BIN=$WORK/bin/complaint-dedup
+EXAMPLES=$WORK/bin
+
+# Seconds from GNU time's "h:mm:ss" or "m:ss.ss".
+wall_seconds() {
+    awk -F': ' '/Elapsed \(wall clock\)/ {
+        n = split($2, p, ":"); s = 0
+        for (i = 1; i <= n; i++) s = s * 60 + p[i]
+        print s
+    }' "$1"
+}
+cpu_seconds() {
+    awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.2f", u + s}' "$1"
+}
+rss_mib() {
+    awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"
+}
+
+echo "work directory: $WORK"
+rows=()
+declare -A cpu1 same jieba stages
+for n in $SIZES; do
+    dir=$WORK/$n
+    /usr/bin/time -v -o "$dir.gen-time.txt" "$BIN" generate --orders "$n" --seed "$SEED" --out "$dir"
+    echo "  generate: $(wall_seconds "$dir.gen-time.txt") s wall, $(rss_mib "$dir.gen-time.txt") MiB peak"
+    for t in 1 2; do
+        echo "dedup $n orders, $t thread(s)…"
+        /usr/bin/time -v -o "$dir/time-$t.txt" \
+            "$BIN" dedup "$dir/orders.csv" --out "$dir/out-$t" --threads "$t" --quiet --show 0 \
+            >"$dir/dedup-$t.txt"
+        "$BIN" eval --gold "$dir/gold.csv" --assignments "$dir/out-$t/assignments.csv" \
+            >"$dir/eval-$t.txt"
+        wall=$(wall_seconds "$dir/time-$t.txt")
+        cpu=$(cpu_seconds "$dir/time-$t.txt")
+        rss=$(rss_mib "$dir/time-$t.txt")
+        rate=$(awk -v n="$n" -v w="$wall" 'BEGIN {printf "%.0f", n / w}')
+        pf1=$(awk '/^pairwise/ {print $7}' "$dir/eval-$t.txt")
+        bf1=$(awk '/^B-cubed/ {print $7}' "$dir/eval-$t.txt")
+        rows+=("$(printf '%9s %7s %9s %11s %9s %9s %8s %8s' "$n" "$t" "$wall" "$cpu" "$rss" "$rate" "$pf1" "$bf1")")
+        if [ "$t" = 1 ]; then cpu1[$n]=$cpu; fi
+    done
+    if cmp -s "$dir/out-1/assignments.csv" "$dir/out-2/assignments.csv"; then
+        same[$n]=yes
+    else
+        same[$n]=NO
+    fi
+    "$EXAMPLES/jieba_baseline" "$dir" >"$dir/jieba.txt"
+    jieba[$n]=$(awk '/^jieba_cpu_s/ {print $2}' "$dir/jieba.txt")
+    if [ "$STAGES" = all ] || { [ "$STAGES" = 1 ] && [ "$n" -le 100000 ]; }; then
+        echo "stage timings, $n orders, 1 thread…"
+        "$EXAMPLES/stage_timings" "$dir" 1 >"$dir/stages.json"
+        stages[$n]=$(cat "$dir/stages.json")
+    fi
+done
+
+echo
+printf '%9s %7s %9s %11s %9s %9s %8s %8s\n' orders threads "wall s" "user+sys s" "peak MiB" "orders/s" "pair F1" "B3 F1"
+printf '%s\n' "${rows[@]}"
+echo
+for n in $SIZES; do
+    ratio=$(awk -v a="${cpu1[$n]}" -v b="${jieba[$n]}" 'BEGIN {printf "%.1f", a / b}')
+    echo "$n orders: 1- and 2-thread assignments.csv byte-identical: ${same[$n]};" \
+        "jieba cut CPU ${jieba[$n]} s; pass CPU / jieba CPU = $ratio"
+    if [ -n "${stages[$n]:-}" ]; then
+        echo "  stages (1 thread): ${stages[$n]}"
+    fi
+done
+if [ -n "${cpu1[100000]:-}" ] && [ -n "${cpu1[1000000]:-}" ]; then
+    echo "CPU 1M / 100k (1 thread): $(awk -v a="${cpu1[1000000]}" -v b="${cpu1[100000]}" 'BEGIN {printf "%.1f", a / b}')× (10× would be linear)"
+fi

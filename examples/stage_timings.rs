@@ -1,0 +1,32 @@
+//! Where the batch pass spends its time: runs `Deduper::run` over `DIR/orders.csv` and prints
+//! `BatchStats` (counts and milliseconds per stage) as JSON, one line.
+//!
+//! ```text
+//! cargo run --release --example stage_timings -- DIR [THREADS]
+//! ```
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use complaint_dedup::io::read_dumps;
+use complaint_dedup::{Deduper, DumpReaderBuilder};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let dir = PathBuf::from(
+        args.next()
+            .ok_or("usage: stage_timings DIR [THREADS] (with DIR/orders.csv)")?,
+    );
+    let threads: usize = args.next().map_or(Ok(1), |t| t.parse())?;
+    let started = Instant::now();
+    let reader = DumpReaderBuilder::new().build()?;
+    let read = read_dumps(&reader, &[dir.join("orders.csv")], |_| {})?;
+    let read_ms = started.elapsed().as_millis() as u64;
+    let deduper = Deduper::builder().threads(threads).build()?;
+    let out = deduper.run(&read.orders)?;
+    let mut stats = serde_json::to_value(&out.stats)?;
+    stats["read_ms"] = read_ms.into();
+    stats["threads"] = threads.into();
+    println!("{stats}");
+    Ok(())
+}
