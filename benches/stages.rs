@@ -79,6 +79,7 @@ fn stages(c: &mut Criterion) {
     let normalizer = Normalizer::new();
     let mut group = c.benchmark_group("normalise");
     group.throughput(Throughput::Bytes(raw_bytes));
+    group.sample_size(40);
     group.bench_function("normalizer", |b| {
         let mut out = String::new();
         b.iter(|| {
@@ -132,6 +133,7 @@ fn stages(c: &mut Criterion) {
     let mut group = c.benchmark_group("fingerprint");
     group.throughput(Throughput::Elements(orders.len() as u64));
     group.sample_size(10);
+    group.measurement_time(Duration::from_secs(8));
     group.bench_function("analyzer", |b| {
         b.iter(|| {
             for o in &orders {
@@ -171,7 +173,8 @@ fn stages(c: &mut Criterion) {
     assert!(!edges.is_empty() && edges.len() < pairs.len());
     let mut group = c.benchmark_group("score");
     group.throughput(Throughput::Elements(pairs.len() as u64));
-    group.sample_size(20);
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(6));
     group.bench_function("scorer", |b| {
         b.iter(|| {
             for &(x, y) in &pairs {
@@ -183,6 +186,7 @@ fn stages(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("cluster");
     group.throughput(Throughput::Elements(edges.len() as u64));
+    group.sample_size(40);
     group.bench_function("cluster", |b| {
         b.iter_batched(
             || edges.clone(),
@@ -213,7 +217,7 @@ fn end_to_end(c: &mut Criterion) {
     if !large {
         eprintln!("end_to_end/100000 skipped: set BENCH_100K=1 to run it (about 5 minutes)");
     }
-    let sizes = [(10_000usize, 10, 20u64), (100_000, 10, 30)];
+    let sizes = [(10_000usize, 10, 25u64), (100_000, 10, 30)];
     for (n, samples, seconds) in sizes.into_iter().filter(|&(n, ..)| large || n < 100_000) {
         let orders = orders(n);
         let out = deduper.run(&orders).expect("ids are unique");
