@@ -388,6 +388,20 @@ impl Deduper {
         let salt = &self.config.salt;
         let hash = |o: &WorkOrder| o.reporter.as_deref().map(|r| reporter_hash(salt, r));
         let canon_reporter = hash(canon);
+        // Each member's term strings, segmented once per ticket (links stay inside a ticket).
+        let terms: FxHashMap<u32, Vec<String>> = if self.config.explain && members.len() > 1 {
+            members
+                .iter()
+                .map(|&node| {
+                    let mut t = self.analyzer.term_strings(order_of(node));
+                    t.sort_unstable();
+                    t.dedup();
+                    (node, t)
+                })
+                .collect()
+        } else {
+            FxHashMap::default()
+        };
         let mut out = Vec::with_capacity(members.len());
         for &node in members {
             let order = order_of(node);
@@ -410,7 +424,10 @@ impl Deduper {
                             &fps[to as usize],
                             self.analyzer.problems(),
                         );
-                        why.shared_terms = self.shared_terms(order, order_of(to), corpus);
+                        why.shared_terms = match (terms.get(&node), terms.get(&to)) {
+                            (Some(ta), Some(tb)) => self.shared_terms(ta, tb, corpus),
+                            _ => Vec::new(),
+                        };
                         why
                     });
                     (Some(order_of(to).id.clone()), score, explanation)
@@ -448,17 +465,11 @@ impl Deduper {
     }
 
     /// Content terms two orders share, most informative first (at most eight).
-    fn shared_terms(&self, a: &WorkOrder, b: &WorkOrder, corpus: &CorpusStats) -> Vec<String> {
-        let mut ta = self.analyzer.term_strings(a);
-        ta.sort();
-        ta.dedup();
-        let mut tb = self.analyzer.term_strings(b);
-        tb.sort();
-        tb.dedup();
+    fn shared_terms(&self, ta: &[String], tb: &[String], corpus: &CorpusStats) -> Vec<String> {
         let mut shared: Vec<(f32, String)> = ta
-            .into_iter()
+            .iter()
             .filter(|t| tb.binary_search(t).is_ok())
-            .map(|t| (corpus.idf(term_hash(&t)), t))
+            .map(|t| (corpus.idf(term_hash(t)), t.clone()))
             .collect();
         shared.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(&y.1)));
         shared.into_iter().take(8).map(|(_, t)| t).collect()
