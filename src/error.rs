@@ -11,9 +11,14 @@ use std::path::{Path, PathBuf};
 /// A specialised `Result` for this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// An error with its location, if it has one.
+/// An error with its location, if it has one. One pointer wide, so `Result`s stay small.
 #[derive(Debug)]
 pub struct Error {
+    inner: Box<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     kind: ErrorKind,
     location: Option<Location>,
 }
@@ -81,21 +86,49 @@ pub enum ErrorKind {
     /// The gold file or assignments file given to evaluation is not usable.
     #[error("evaluation input: {0}")]
     Eval(String),
+    /// The search index failed (tantivy).
+    #[error("index error: {0}")]
+    Index(String),
+    /// An engine directory was written by another format version, dictionary, normaliser or
+    /// salt than the one opening it: its fingerprints would not compare with new ones.
+    #[error("engine directory mismatch: {what} is {found}, this build expects {expected}; rebuild it with `complaint-dedup index`")]
+    EngineMismatch {
+        /// What differs (format version, analyzer signature, salt).
+        what: &'static str,
+        /// What this build expects.
+        expected: String,
+        /// What the directory holds.
+        found: String,
+    },
+    /// An engine directory's files are damaged or incomplete.
+    #[error("engine directory is damaged: {0}")]
+    Corrupt(String),
+    /// An order id that the engine has already stored.
+    #[error("order {0:?} was already ingested")]
+    DuplicateOrder(String),
+    /// A ticket id that the engine does not know.
+    #[error("no ticket {0:?}")]
+    UnknownTicket(String),
+    /// An order that cannot be matched (empty id, say).
+    #[error("invalid order: {0}")]
+    InvalidOrder(String),
 }
 
 impl Error {
     /// Creates an error of `kind` with no location.
     pub fn new(kind: ErrorKind) -> Error {
         Error {
-            kind,
-            location: None,
+            inner: Box::new(Inner {
+                kind,
+                location: None,
+            }),
         }
     }
 
     /// Attaches the file an error happened in (keeps a location already set).
     pub fn in_file(mut self, path: impl AsRef<Path>) -> Error {
-        if self.location.is_none() {
-            self.location = Some(Location {
+        if self.inner.location.is_none() {
+            self.inner.location = Some(Location {
                 path: path.as_ref().to_path_buf(),
                 line: None,
                 field: None,
@@ -106,7 +139,7 @@ impl Error {
 
     /// Attaches a line number to an error that already names its file.
     pub fn at_line(mut self, line: u64) -> Error {
-        if let Some(loc) = &mut self.location {
+        if let Some(loc) = &mut self.inner.location {
             loc.line = Some(line);
         }
         self
@@ -114,20 +147,20 @@ impl Error {
 
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
-        &self.kind
+        &self.inner.kind
     }
 
     /// Where it went wrong, if known.
     pub fn location(&self) -> Option<&Location> {
-        self.location.as_ref()
+        self.inner.location.as_ref()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.location {
-            Some(loc) => write!(f, "{loc}: {}", self.kind),
-            None => write!(f, "{}", self.kind),
+        match &self.inner.location {
+            Some(loc) => write!(f, "{loc}: {}", self.inner.kind),
+            None => write!(f, "{}", self.inner.kind),
         }
     }
 }
@@ -135,6 +168,18 @@ impl fmt::Display for Error {
 // The message already carries the inner error's text, so `source` stays `None`: error
 // reporters that walk the chain would otherwise print it twice.
 impl std::error::Error for Error {}
+
+impl From<tantivy::TantivyError> for ErrorKind {
+    fn from(err: tantivy::TantivyError) -> ErrorKind {
+        ErrorKind::Index(err.to_string())
+    }
+}
+
+impl From<postcard::Error> for ErrorKind {
+    fn from(err: postcard::Error) -> ErrorKind {
+        ErrorKind::Corrupt(err.to_string())
+    }
+}
 
 impl<T: Into<ErrorKind>> From<T> for Error {
     fn from(kind: T) -> Error {
@@ -151,7 +196,7 @@ mod tests {
         let mut err = Error::new(ErrorKind::Config("x".into()))
             .in_file("dump.csv")
             .at_line(7);
-        err.location.as_mut().unwrap().field = Some("内容".into());
+        err.inner.location.as_mut().unwrap().field = Some("内容".into());
         assert_eq!(
             err.to_string(),
             "dump.csv:7 (field \"内容\"): invalid configuration: x"

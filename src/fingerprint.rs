@@ -31,11 +31,14 @@ pub fn term_hash(term: &str) -> TermHash {
 /// How many times a title term counts against a text term: titles name the main problem.
 const TITLE_TERM_WEIGHT: f32 = 2.0;
 
+/// Bumped whenever a code change alters what fingerprints hold, so stored ones are rebuilt.
+const ANALYZER_REVISION: u32 = 1;
+
 /// Cap on the characters of text used for matching; the full text is kept in outputs.
 pub const DEFAULT_MAX_MATCH_CHARS: usize = 4000;
 
 /// What the matcher keeps of one order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Fingerprint {
     /// Content terms (hash, weight), sorted by hash. Raw counts until [`Fingerprint::weigh`],
     /// a unit-length TF-IDF vector after.
@@ -121,6 +124,33 @@ impl Analyzer {
     /// The problem lexicon.
     pub fn problems(&self) -> &ProblemLexicon {
         &self.problems
+    }
+
+    /// A signature of everything that decides what a fingerprint holds: the dictionaries,
+    /// stop words, normaliser tables, problem lexicon and the text cap. Fingerprints made by
+    /// analyzers with different signatures must not be compared (on-disk state keeps it).
+    pub fn signature(&self) -> u64 {
+        let mut h = FxHasher::default();
+        ANALYZER_REVISION.hash(&mut h);
+        self.tokenizer.fingerprint().hash(&mut h);
+        crate::text::normalize::TABLES_SIGNATURE_SOURCES.hash(&mut h);
+        crate::text::extract::LEXICON_SOURCE.hash(&mut h);
+        self.max_match_chars.hash(&mut h);
+        h.finish()
+    }
+
+    /// How likely a document of ordinary Chinese is to hold `word`, from jieba's dictionary
+    /// frequency (about sixty words a document); rare for words it does not hold. A prior for
+    /// document frequencies while a corpus is small (see [`CorpusStats::prior_docs`]).
+    pub fn prior_probability(&self, word: &str) -> f32 {
+        const TOTAL_FREQ: f32 = 60_000_000.0;
+        const WORDS_PER_DOC: f32 = 60.0;
+        match self.tokenizer.word_freq(word) {
+            Some(f) if f > 0 => {
+                (1.0 - (-(WORDS_PER_DOC * f as f32) / TOTAL_FREQ).exp()).clamp(RARE_PRIOR, 0.5)
+            }
+            _ => RARE_PRIOR,
+        }
     }
 
     /// The normalised title and (capped) text of an order.
@@ -428,8 +458,11 @@ fn cap_chars(s: &str, max: usize) -> &str {
     }
 }
 
+/// The prior document probability of a word jieba's dictionaries do not hold.
+const RARE_PRIOR: f32 = 0.0002;
+
 /// Document frequencies of terms over a set of fingerprints.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CorpusStats {
     /// How many documents were counted.
     pub docs: u32,
@@ -437,6 +470,14 @@ pub struct CorpusStats {
     pub df: FxHashMap<TermHash, u32>,
     /// Terms that occur inside the core of some place name.
     pub name_terms: rustc_hash::FxHashSet<TermHash>,
+    /// A prior for small corpora: this many pseudo-documents (0 = none, as in the batch
+    /// pass) in which each term occurs with its [`CorpusStats::prior`] probability.
+    #[serde(default)]
+    pub prior_docs: u32,
+    /// Each term's prior document probability, from jieba's general-language frequencies
+    /// (see [`Analyzer::prior_probability`]); terms not listed count as rare.
+    #[serde(default)]
+    pub prior: FxHashMap<TermHash, f32>,
 }
 
 impl CorpusStats {
@@ -463,14 +504,22 @@ impl CorpusStats {
             *big.df.entry(h).or_default() += n;
         }
         big.name_terms.extend(small.name_terms);
+        big.prior.extend(small.prior);
+        big.prior_docs = big.prior_docs.max(small.prior_docs);
         big
     }
 
     /// Inverse document frequency: `ln((N + 1) / (df + 0.5))`, at least a small floor so that a
     /// term in every document still counts a little.
     pub fn idf(&self, term: TermHash) -> f32 {
-        let df = self.df.get(&term).copied().unwrap_or(0) as f32;
-        (((self.docs as f32 + 1.0) / (df + 0.5)).ln()).max(0.05)
+        let mut df = self.df.get(&term).copied().unwrap_or(0) as f32;
+        let mut docs = self.docs as f32;
+        if self.prior_docs > 0 {
+            let k = self.prior_docs as f32;
+            df += k * self.prior.get(&term).copied().unwrap_or(RARE_PRIOR);
+            docs += k;
+        }
+        (((docs + 1.0) / (df + 0.5)).ln()).max(0.05)
     }
 }
 

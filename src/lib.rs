@@ -41,6 +41,7 @@
 pub mod batch;
 pub mod candidates;
 pub mod cluster;
+pub mod engine;
 mod error;
 pub mod eval;
 pub mod fingerprint;

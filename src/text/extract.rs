@@ -14,6 +14,9 @@ use crate::error::{Error, ErrorKind, Result};
 
 const PROBLEMS: &str = include_str!("../../dict/problems.txt");
 
+/// The shipped problem lexicon's source (for [`crate::fingerprint::Analyzer::signature`]).
+pub(crate) const LEXICON_SOURCE: &str = PROBLEMS;
+
 /// What kind of place or entity a [`Place`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -15,6 +15,9 @@ use rustc_hash::FxHashMap;
 const T2S_TABLE: &str = include_str!("../../dict/t2s.txt");
 const BOILERPLATE: &str = include_str!("../../dict/boilerplate.txt");
 
+/// The shipped tables the normaliser is built from (for [`crate::fingerprint::Analyzer::signature`]).
+pub(crate) const TABLES_SIGNATURE_SOURCES: [&str; 2] = [T2S_TABLE, BOILERPLATE];
+
 /// Normalises order text for comparison. Build one and share it: construction compiles the
 /// boilerplate automaton and the traditional→simplified table.
 ///
