@@ -32,6 +32,113 @@ enum Command {
     Eval(EvalArgs),
     /// Generate realistic synthetic orders with gold labels: DIR/orders.csv and DIR/gold.csv.
     Generate(GenerateArgs),
+    /// Build an online engine directory from dumps (through the batch pass).
+    Index(IndexArgs),
+    /// Read orders as JSON lines on stdin and print a verdict for each (JSON lines) from an
+    /// engine directory; with --ingest, store them too.
+    Check(CheckArgs),
+}
+
+/// How dumps are read (shared by dedup and index).
+#[derive(clap::Args)]
+struct ReaderArgs {
+    /// Override a column mapping, as FIELD=COLUMN (fields: id, channel, received, title, text,
+    /// address, reporter, category). Repeatable.
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    maps: Vec<String>,
+    /// Input encoding (utf-8, gb18030, gbk, utf-16le, …); detected by default.
+    #[arg(long)]
+    encoding: Option<String>,
+    /// Input format (csv, tsv, jsonl); detected by default.
+    #[arg(long)]
+    format: Option<String>,
+    /// Channel of orders whose dump has no channel column (e.g. 网上问政, 12345热线).
+    #[arg(long)]
+    channel: Option<String>,
+}
+
+impl ReaderArgs {
+    fn builder(&self) -> anyhow::Result<DumpReaderBuilder> {
+        let mut reader = DumpReaderBuilder::new();
+        if let Some(enc) = &self.encoding {
+            reader.encoding(enc)?;
+        }
+        if let Some(f) = &self.format {
+            match DumpFormat::from_name(f) {
+                Some(f) => reader.format(Some(f)),
+                None => bail!("unknown format {f:?} (csv, tsv, jsonl)"),
+            };
+        }
+        if let Some(c) = &self.channel {
+            reader.default_channel(Channel::from_label(c));
+        }
+        for m in &self.maps {
+            reader.map_arg(m)?;
+        }
+        Ok(reader)
+    }
+}
+
+#[derive(clap::Args)]
+struct IndexArgs {
+    /// Dump files to read.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// The engine directory to create (must not hold an engine); rejects.jsonl goes there too.
+    #[arg(long)]
+    out: PathBuf,
+    #[command(flatten)]
+    reader: ReaderArgs,
+    /// Pairwise score (0..1) from which two orders are duplicates.
+    #[arg(long, default_value_t = complaint_dedup::DEFAULT_THRESHOLD)]
+    threshold: f32,
+    /// Share of the threshold two groups must score on average before they merge.
+    #[arg(long, default_value_t = complaint_dedup::DEFAULT_LINK_RATIO)]
+    link_ratio: f32,
+    /// Days without a new report after which a ticket stops attracting orders.
+    #[arg(long, default_value_t = complaint_dedup::engine::DEFAULT_IDLE_DAYS)]
+    idle_days: f32,
+    /// Threads for the batch pass (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Extra jieba user dictionary (the engine must always be opened with the same one).
+    #[arg(long)]
+    user_dict: Option<PathBuf>,
+    /// Salt for reporter hashes (the engine must always be opened with the same one).
+    #[arg(
+        long,
+        env = "COMPLAINT_DEDUP_SALT",
+        default_value = "complaint-dedup",
+        hide_env_values = true
+    )]
+    salt: String,
+    /// No progress output.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The engine directory (created if missing).
+    #[arg(long)]
+    index: PathBuf,
+    /// Store each order (ingest) instead of only checking it.
+    #[arg(long)]
+    ingest: bool,
+    /// With --ingest, commit after this many orders (and always at the end of input).
+    #[arg(long, default_value_t = 1000)]
+    commit_every: usize,
+    /// Extra jieba user dictionary the engine was built with.
+    #[arg(long)]
+    user_dict: Option<PathBuf>,
+    /// Salt for reporter hashes the engine was built with.
+    #[arg(
+        long,
+        env = "COMPLAINT_DEDUP_SALT",
+        default_value = "complaint-dedup",
+        hide_env_values = true
+    )]
+    salt: String,
 }
 
 #[derive(clap::Args)]
@@ -65,19 +172,8 @@ struct DedupArgs {
     /// Threads for the batch pass (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
-    /// Override a column mapping, as FIELD=COLUMN (fields: id, channel, received, title, text,
-    /// address, reporter, category). Repeatable.
-    #[arg(long = "map", value_name = "FIELD=COLUMN")]
-    maps: Vec<String>,
-    /// Input encoding (utf-8, gb18030, gbk, utf-16le, …); detected by default.
-    #[arg(long)]
-    encoding: Option<String>,
-    /// Input format (csv, tsv, jsonl); detected by default.
-    #[arg(long)]
-    format: Option<String>,
-    /// Channel of orders whose dump has no channel column (e.g. 网上问政, 12345热线).
-    #[arg(long)]
-    channel: Option<String>,
+    #[command(flatten)]
+    reader: ReaderArgs,
     /// Extra jieba user dictionary (word [freq] [tag] per line).
     #[arg(long)]
     user_dict: Option<PathBuf>,
@@ -139,28 +235,14 @@ fn try_main() -> anyhow::Result<ExitCode> {
         Command::Dedup(args) => dedup(args),
         Command::Eval(args) => eval(args),
         Command::Generate(args) => generate(args),
+        Command::Index(args) => index(args),
+        Command::Check(args) => check(args),
     }
 }
 
 fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let mut reader = DumpReaderBuilder::new();
-    if let Some(enc) = &args.encoding {
-        reader.encoding(enc)?;
-    }
-    if let Some(f) = &args.format {
-        match DumpFormat::from_name(f) {
-            Some(f) => reader.format(Some(f)),
-            None => bail!("unknown format {f:?} (csv, tsv, jsonl)"),
-        };
-    }
-    if let Some(c) = &args.channel {
-        reader.default_channel(Channel::from_label(c));
-    }
-    for m in &args.maps {
-        reader.map_arg(m)?;
-    }
-    let reader = reader.build()?;
+    let reader = args.reader.builder()?.build()?;
     // Settings are checked before any input is read.
     let mut builder = Deduper::builder();
     builder
@@ -375,4 +457,134 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
+    use complaint_dedup::engine::Engine;
+    let started = Instant::now();
+    let reader = args.reader.builder()?.build()?;
+    let mut batch = Deduper::builder();
+    batch
+        .threshold(args.threshold)
+        .link_ratio(args.link_ratio)
+        .salt(&args.salt)
+        .explain(false);
+    let mut engine = Engine::builder();
+    engine
+        .threshold(args.threshold)
+        .link_ratio(args.link_ratio)
+        .idle_days(args.idle_days)
+        .salt(&args.salt);
+    if let Some(n) = args.threads {
+        batch.threads(n);
+    }
+    if let Some(d) = &args.user_dict {
+        batch.user_dict(d);
+        engine.user_dict(d);
+    }
+    let deduper = batch.build()?;
+    let note = |msg: &str| {
+        if !args.quiet {
+            eprintln!("[{:>7.1} s] {msg}", started.elapsed().as_secs_f64());
+        }
+    };
+    note("reading");
+    let read = read_dumps(&reader, &args.inputs, |_| {})?;
+    note(&format!(
+        "{} orders accepted, {} rejected; batch pass",
+        read.orders.len(),
+        read.rejects.len()
+    ));
+    let out = deduper.run(&read.orders)?;
+    note(&format!(
+        "{} tickets; building the engine",
+        out.tickets.len()
+    ));
+    let engine = engine.create_from_batch(&args.out, &read.orders, &out)?;
+    let rejects_path = args.out.join("rejects.jsonl");
+    let rejects = std::fs::File::create(&rejects_path)
+        .with_context(|| format!("creating {}", rejects_path.display()))?;
+    complaint_dedup::io::write::write_rejects_jsonl(
+        std::io::BufWriter::new(rejects),
+        &read.rejects,
+    )?;
+    let stats = engine.stats();
+    println!(
+        "engine {}: {} orders, {} tickets, {} rejected ({:.2} s)",
+        args.out.display(),
+        stats.orders,
+        stats.tickets,
+        read.rejects.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    use complaint_dedup::engine::Engine;
+    use complaint_dedup::io::ReadItem;
+    let mut builder = Engine::builder();
+    builder.salt(&args.salt);
+    if let Some(d) = &args.user_dict {
+        builder.user_dict(d);
+    }
+    let engine = builder.open(&args.index)?;
+    let stdout = std::io::stdout();
+    let mut w = stdout.lock();
+    let mut failure: Option<anyhow::Error> = None;
+    let mut since_commit = 0usize;
+    let mut rejected = 0u64;
+    let stdin = std::io::stdin();
+    DumpReaderBuilder::new()
+        .build()?
+        .read_jsonl_stream("<stdin>", stdin.lock(), |item| {
+            if failure.is_some() {
+                return;
+            }
+            let result: anyhow::Result<()> = (|| {
+                match item {
+                    ReadItem::Order { order, line } => {
+                        let value = if args.ingest {
+                            let ingested = engine
+                                .ingest(order)
+                                .with_context(|| format!("<stdin>:{line}"))?;
+                            since_commit += 1;
+                            if since_commit >= args.commit_every.max(1) {
+                                engine.commit()?;
+                                since_commit = 0;
+                            }
+                            serde_json::to_value(&ingested)?
+                        } else {
+                            serde_json::to_value(engine.check(&order)?)?
+                        };
+                        serde_json::to_writer(&mut w, &value)?;
+                        writeln!(w)?;
+                        w.flush()?;
+                    }
+                    ReadItem::Reject(reject) => {
+                        rejected += 1;
+                        let field = reject.field.as_deref().unwrap_or("-");
+                        eprintln!(
+                            "complaint-dedup: {}:{} (field {field}): rejected: {}",
+                            reject.file, reject.line, reject.reason
+                        );
+                    }
+                }
+                Ok(())
+            })();
+            if let Err(e) = result {
+                failure = Some(e);
+            }
+        })?;
+    if args.ingest {
+        engine.commit()?;
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    Ok(if rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

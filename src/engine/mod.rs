@@ -728,6 +728,15 @@ impl Engine {
             state.corpus.prior.entry(h).or_insert(p);
         }
         let decision = self.decide_locked(&mut state, &snapshot, &fingerprint, &terms, hits)?;
+        // Term weights as of this decision, for the explanation's shared terms.
+        let idf: Vec<f32> = if decision.matched.is_some() {
+            terms
+                .iter()
+                .map(|t| state.corpus.idf(term_hash(t)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let seq = if store {
             Some(self.record(&mut state, &order, &fingerprint, &decision)?)
         } else {
@@ -758,7 +767,7 @@ impl Engine {
                 let (_, mut why) =
                     self.scorer
                         .explain(&decision.weighed, other, self.analyzer.problems());
-                why.shared_terms = self.shared_terms(&order, source)?;
+                why.shared_terms = self.shared_terms(&terms, &idf, source)?;
                 Verdict::Duplicate {
                     ticket,
                     canonical,
@@ -1172,22 +1181,20 @@ impl Engine {
         Ok(doc)
     }
 
-    fn shared_terms(&self, order: &WorkOrder, other: &Source) -> Result<Vec<String>> {
-        let other = other.order()?;
-        let mut a = self.analyzer.term_strings(order);
-        a.sort_unstable();
-        a.dedup();
-        let mut b = self.analyzer.term_strings(&other);
+    /// The order's terms (sorted, with their IDF) that the other order shares, most
+    /// informative first (at most eight).
+    fn shared_terms(&self, terms: &[String], idf: &[f32], other: &Source) -> Result<Vec<String>> {
+        let mut b = self.analyzer.term_strings(&other.order()?);
         b.sort_unstable();
         b.dedup();
-        let corpus = &self.lock_state().corpus;
-        let mut shared: Vec<(f32, String)> = a
-            .into_iter()
-            .filter(|t| b.binary_search(t).is_ok())
-            .map(|t| (corpus.idf(term_hash(&t)), t))
+        let mut shared: Vec<(f32, &String)> = terms
+            .iter()
+            .zip(idf)
+            .filter(|(t, _)| b.binary_search(t).is_ok())
+            .map(|(t, &w)| (w, t))
             .collect();
-        shared.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(&y.1)));
-        Ok(shared.into_iter().take(8).map(|(_, t)| t).collect())
+        shared.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(y.1)));
+        Ok(shared.into_iter().take(8).map(|(_, t)| t.clone()).collect())
     }
 
     /// Seeds an empty engine with a batch pass's result.

@@ -200,6 +200,23 @@ impl DumpReader {
         .map_err(|e| e.in_file(path))
     }
 
+    /// Reads JSON lines (UTF-8) from a stream such as standard input, handing each record to
+    /// `sink` as soon as its line arrives. `name` stands for the file in rejects and errors.
+    pub fn read_jsonl_stream<R: Read, F: FnMut(ReadItem)>(
+        &self,
+        name: &str,
+        input: R,
+        mut sink: F,
+    ) -> Result<u64> {
+        let ctx = RecordContext {
+            file: name.to_string(),
+            encoding_name: "UTF-8",
+            default_channel: self.default_channel,
+        };
+        self.read_jsonl(input, &ctx, &mut sink)
+            .map_err(|e| e.in_file(name))
+    }
+
     fn open(&self, path: &Path) -> Result<(DumpFormat, Decoded, &'static Encoding)> {
         let mut file = File::open(path)?;
         let mut sample = Vec::with_capacity(SNIFF_BYTES);
@@ -335,9 +352,9 @@ impl DumpReader {
         Ok(records)
     }
 
-    fn read_jsonl<F: FnMut(ReadItem)>(
+    fn read_jsonl<R: Read, F: FnMut(ReadItem)>(
         &self,
-        input: Decoded,
+        input: R,
         ctx: &RecordContext,
         sink: &mut F,
     ) -> Result<u64> {
