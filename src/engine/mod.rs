@@ -42,7 +42,7 @@ use tantivy::{
 
 use crate::batch::{DEFAULT_LINK_RATIO, DEFAULT_THRESHOLD};
 use crate::error::{Error, ErrorKind, Result};
-use crate::fingerprint::{term_hash, Analyzer, CorpusStats, Fingerprint, TermHash};
+use crate::fingerprint::{cosine, term_hash, Analyzer, CorpusStats, Fingerprint, TermHash};
 use crate::order::{OrderId, Relation, Ticket, WorkOrder};
 use crate::score::{Explanation, ScoreWeights, Scorer};
 use crate::text::Tokenizer;
@@ -61,7 +61,9 @@ pub const DEFAULT_IDLE_DAYS: f32 = 60.0;
 const PRIOR_DOCS: u32 = 100;
 
 /// How many documents the index query returns per order.
-const QUERY_DOCS: usize = 40;
+const QUERY_DOCS: usize = 30;
+/// Bytes per compressed block of the index's document store.
+const DOCSTORE_BLOCK: usize = 4096;
 /// How many of an order's terms go into its index query (the rarest in the index).
 const QUERY_TERMS: usize = 12;
 /// How many candidate tickets are scored per order.
@@ -220,7 +222,16 @@ impl EngineBuilder {
                 .in_file(dir));
             }
             let (schema, _) = store::schema();
-            Index::create_in_dir(dir.join("index"), schema)
+            // Small doc-store blocks: a candidate's fingerprint is read by decompressing its
+            // block, and the engine reads dozens per order.
+            let settings = tantivy::IndexSettings {
+                docstore_blocksize: DOCSTORE_BLOCK,
+                ..tantivy::IndexSettings::default()
+            };
+            Index::builder()
+                .schema(schema)
+                .settings(settings)
+                .create_in_dir(dir.join("index"))
                 .map_err(|e| Error::from(e).in_file(dir.join("index")))?;
             wanted.write(dir)?;
             wanted
@@ -333,6 +344,17 @@ impl Verdict {
     }
 }
 
+/// A ticket an order was scored against ([`Engine::candidates`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateTicket {
+    /// The ticket.
+    pub ticket: String,
+    /// Its member that scored best.
+    pub matched: OrderId,
+    /// That member's score.
+    pub score: f32,
+}
+
 /// What [`Engine::ingest`] returns: the verdict and the order's place in the arrival order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ingested {
@@ -383,6 +405,7 @@ pub struct Engine {
     writer: Mutex<IndexWriter>,
     snapshot: RwLock<Arc<Snapshot>>,
     state: Mutex<State>,
+    fingerprints: Mutex<FingerprintCache>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -438,7 +461,6 @@ struct State {
     unsent: Vec<TantivyDocument>,
     max_minute: Option<i64>,
     committed_upto: Option<u64>,
-    fp_cache: FxHashMap<u64, Arc<Fingerprint>>,
     /// Tickets merged into an earlier one: from → into.
     merged_into: FxHashMap<u64, u64>,
 }
@@ -450,19 +472,38 @@ struct Candidate {
     order: Source,
 }
 
+/// Where a candidate order itself (not its fingerprint) can be read.
 #[derive(Clone)]
 enum Source {
+    /// Pending: in memory.
     Memory(Arc<WorkOrder>),
-    Stored(Arc<str>),
+    /// Committed: in the index, by sequence number.
+    Committed(u64),
 }
 
-impl Source {
-    fn order(&self) -> Result<WorkOrder> {
-        match self {
-            Source::Memory(o) => Ok((**o).clone()),
-            Source::Stored(json) => serde_json::from_str(json)
-                .map_err(|e| Error::new(ErrorKind::Corrupt(format!("stored order: {e}")))),
+/// Raw fingerprints of committed orders, by sequence number: two generations, so that a full
+/// cache keeps what was used lately instead of starting from nothing.
+#[derive(Default)]
+struct FingerprintCache {
+    young: FxHashMap<u64, Arc<Fingerprint>>,
+    old: FxHashMap<u64, Arc<Fingerprint>>,
+}
+
+impl FingerprintCache {
+    fn get(&mut self, seq: u64) -> Option<Arc<Fingerprint>> {
+        if let Some(fp) = self.young.get(&seq) {
+            return Some(fp.clone());
         }
+        let fp = self.old.remove(&seq)?;
+        self.insert(seq, fp.clone());
+        Some(fp)
+    }
+
+    fn insert(&mut self, seq: u64, fp: Arc<Fingerprint>) {
+        if self.young.len() >= FP_CACHE / 2 {
+            self.old = std::mem::take(&mut self.young);
+        }
+        self.young.insert(seq, fp);
     }
 }
 
@@ -476,6 +517,8 @@ struct Decision {
     matched_weighed: Option<Fingerprint>,
     /// Tickets merged into `ticket` because the order joins them too.
     merged: Vec<u64>,
+    /// The candidate tickets: (ticket, best score, best member), best first.
+    ranked: Vec<(u64, f32, u64)>,
 }
 
 /// A representative in the guard: the incoming order or a stored one.
@@ -535,6 +578,7 @@ impl Engine {
             writer: Mutex::new(writer),
             snapshot: RwLock::new(Arc::new(Snapshot { searcher, upto })),
             state: Mutex::new(state),
+            fingerprints: Mutex::new(FingerprintCache::default()),
         };
         engine.load_corpus(upto)?;
         Ok(engine)
@@ -601,7 +645,7 @@ impl Engine {
     /// Decides whether `order` duplicates an open ticket and stores it: it joins that ticket
     /// or starts one. The order's id must be new.
     pub fn ingest(&self, order: WorkOrder) -> Result<Ingested> {
-        let (seq, verdict) = self.decide(Arc::new(order), true)?;
+        let (seq, verdict, _) = self.decide(Arc::new(order), true)?;
         Ok(Ingested {
             seq: seq.expect("stored orders get a sequence number"),
             verdict,
@@ -611,6 +655,13 @@ impl Engine {
     /// Decides as [`Engine::ingest`] would, without storing anything.
     pub fn check(&self, order: &WorkOrder) -> Result<Verdict> {
         Ok(self.decide(Arc::new(order.clone()), false)?.1)
+    }
+
+    /// The tickets an order was scored against, best first (at most [`CANDIDATE_TICKETS`]),
+    /// whether or not they pass the threshold; stores nothing. For inspecting decisions and
+    /// measuring candidate recall.
+    pub fn candidates(&self, order: &WorkOrder) -> Result<Vec<CandidateTicket>> {
+        Ok(self.decide(Arc::new(order.clone()), false)?.2)
     }
 
     /// Closes a ticket: it stops attracting orders (a later report of the same problem starts a
@@ -701,7 +752,11 @@ impl Engine {
             .clone()
     }
 
-    fn decide(&self, order: Arc<WorkOrder>, store: bool) -> Result<(Option<u64>, Verdict)> {
+    fn decide(
+        &self,
+        order: Arc<WorkOrder>,
+        store: bool,
+    ) -> Result<(Option<u64>, Verdict, Vec<CandidateTicket>)> {
         if order.id.as_str().trim().is_empty() {
             return Err(Error::new(ErrorKind::InvalidOrder("empty order id".into())));
         }
@@ -743,6 +798,15 @@ impl Engine {
             None
         };
         let verdict_ticket = |s: &State, t: u64| Ticket::id_for(&s.order_ids[t as usize]);
+        let candidates: Vec<CandidateTicket> = decision
+            .ranked
+            .iter()
+            .map(|&(t, score, m)| CandidateTicket {
+                ticket: verdict_ticket(&state, state.resolve(t)),
+                matched: state.order_ids[m as usize].clone(),
+                score,
+            })
+            .collect();
         let verdict = match (&decision.ticket, &decision.matched) {
             (Some(t), Some((mseq, score, _, source))) => {
                 let canonical = state.order_ids[*t as usize].clone();
@@ -767,7 +831,8 @@ impl Engine {
                 let (_, mut why) =
                     self.scorer
                         .explain(&decision.weighed, other, self.analyzer.problems());
-                why.shared_terms = self.shared_terms(&terms, &idf, source)?;
+                let other = self.order_of(source, &snapshot)?;
+                why.shared_terms = self.shared_terms(&terms, &idf, &other);
                 Verdict::Duplicate {
                     ticket,
                     canonical,
@@ -783,7 +848,7 @@ impl Engine {
                 recurrence_of: decision.recurrence_of.map(|t| verdict_ticket(&state, t)),
             },
         };
-        Ok((seq, verdict))
+        Ok((seq, verdict, candidates))
     }
 
     /// The order's distinct content terms and place-core words, for the index query.
@@ -832,27 +897,56 @@ impl Engine {
             .search(&query, &TopDocs::with_limit(QUERY_DOCS).order_by_score())
             .map_err(in_index)?;
         let mut out = Vec::with_capacity(top.len());
+        let mut columns: FxHashMap<u32, tantivy::columnar::Column<u64>> = FxHashMap::default();
         for (_, addr) in top {
-            let seq = self.seq_of(searcher, addr)?;
-            let stored = self.fetch(searcher, addr)?;
+            let column = match columns.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(
+                    searcher
+                        .segment_reader(addr.segment_ord)
+                        .fast_fields()
+                        .u64("seq")
+                        .map_err(in_index)?,
+                ),
+            };
+            let seq = column
+                .first(addr.doc_id)
+                .ok_or_else(|| Error::new(ErrorKind::Corrupt("document without seq".into())))?;
+            let cached = self.lock_fingerprints().get(seq);
+            let fingerprint = match cached {
+                Some(fp) => fp,
+                None => {
+                    let fp = Arc::new(self.fetch(searcher, addr)?.fingerprint);
+                    self.lock_fingerprints().insert(seq, fp.clone());
+                    fp
+                }
+            };
             out.push(Candidate {
                 seq,
-                fingerprint: Arc::new(stored.fingerprint),
-                order: Source::Stored(stored.order_json.into()),
+                fingerprint,
+                order: Source::Committed(seq),
             });
         }
         Ok(out)
     }
 
-    fn seq_of(&self, searcher: &Searcher, addr: DocAddress) -> Result<u64> {
-        let column = searcher
-            .segment_reader(addr.segment_ord)
-            .fast_fields()
-            .u64("seq")
-            .map_err(|e| Error::from(e).in_file(self.dir.join("index")))?;
-        column
-            .first(addr.doc_id)
-            .ok_or_else(|| Error::new(ErrorKind::Corrupt("document without seq".into())))
+    fn lock_fingerprints(&self) -> MutexGuard<'_, FingerprintCache> {
+        self.fingerprints.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A candidate's order, for explanations.
+    fn order_of(&self, source: &Source, snapshot: &Snapshot) -> Result<WorkOrder> {
+        match source {
+            Source::Memory(o) => Ok((**o).clone()),
+            Source::Committed(seq) => self
+                .fetch_by_seq(&snapshot.searcher, *seq)?
+                .ok_or_else(|| {
+                    Error::new(ErrorKind::Corrupt(format!(
+                        "order #{seq} is not in the index"
+                    )))
+                })?
+                .order(),
+        }
     }
 
     fn fetch(&self, searcher: &Searcher, addr: DocAddress) -> Result<StoredOrder> {
@@ -883,11 +977,11 @@ impl Engine {
         snapshot: &Snapshot,
         seq: u64,
     ) -> Result<Arc<Fingerprint>> {
-        if let Some(fp) = state.fp_cache.get(&seq) {
-            return Ok(fp.clone());
-        }
         if let Some(p) = state.pending_by_seq(seq) {
             return Ok(p.fingerprint.clone());
+        }
+        if let Some(fp) = self.lock_fingerprints().get(seq) {
+            return Ok(fp);
         }
         let stored = self.fetch_by_seq(&snapshot.searcher, seq)?.ok_or_else(|| {
             Error::new(ErrorKind::Corrupt(format!(
@@ -895,10 +989,7 @@ impl Engine {
             )))
         })?;
         let fp = Arc::new(stored.fingerprint);
-        if state.fp_cache.len() >= FP_CACHE {
-            state.fp_cache.clear();
-        }
-        state.fp_cache.insert(seq, fp.clone());
+        self.lock_fingerprints().insert(seq, fp.clone());
         Ok(fp)
     }
 
@@ -954,24 +1045,20 @@ impl Engine {
                         fingerprint: p.fingerprint.clone(),
                         order: Source::Memory(p.order.clone()),
                     },
-                    None => {
-                        let stored =
-                            self.fetch_by_seq(&snapshot.searcher, seq)?.ok_or_else(|| {
-                                Error::new(ErrorKind::Corrupt(format!("order #{seq} is missing")))
-                            })?;
-                        Candidate {
-                            seq,
-                            fingerprint: Arc::new(stored.fingerprint),
-                            order: Source::Stored(stored.order_json.into()),
-                        }
-                    }
+                    None => Candidate {
+                        seq,
+                        fingerprint: self.fingerprint_of(state, snapshot, seq)?,
+                        order: Source::Committed(seq),
+                    },
                 };
                 candidates.push(candidate);
             }
         }
 
         // Best member per ticket.
-        let mut best: FxHashMap<u64, (f32, usize)> = FxHashMap::default();
+        // Best member per ticket, by score and then by text cosine (scores clamp at 0, and the
+        // ranking of the candidates matters for inspection even below the threshold).
+        let mut best: FxHashMap<u64, (f32, f32, usize)> = FxHashMap::default();
         let mut scored: Vec<(f32, Fingerprint)> = Vec::with_capacity(candidates.len());
         for (i, c) in candidates.iter().enumerate() {
             let w = weigh(&c.fingerprint, &state.corpus);
@@ -980,17 +1067,35 @@ impl Engine {
             } else {
                 self.scorer.score(&weighed, &w)
             };
+            let text = cosine(&weighed.terms, &w.terms);
             scored.push((score, w));
             let ticket = state.slots[c.seq as usize].ticket;
-            let e = best.entry(ticket).or_insert((score, i));
-            if score > e.0 || (score == e.0 && c.seq < candidates[e.1].seq) {
-                *e = (score, i);
+            let e = best.entry(ticket).or_insert((score, text, i));
+            let better = score
+                .total_cmp(&e.0)
+                .then(text.total_cmp(&e.1))
+                .then(candidates[e.2].seq.cmp(&c.seq));
+            if better.is_gt() {
+                *e = (score, text, i);
             }
         }
-        let mut ranked: Vec<(u64, f32, usize)> =
-            best.into_iter().map(|(t, (s, i))| (t, s, i)).collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut ranked: Vec<(u64, f32, f32, usize)> = best
+            .into_iter()
+            .map(|(t, (s, x, i))| (t, s, x, i))
+            .collect();
+        ranked.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then(b.2.total_cmp(&a.2))
+                .then(a.0.cmp(&b.0))
+        });
+        let ranked: Vec<(u64, f32, usize)> =
+            ranked.into_iter().map(|(t, s, _, i)| (t, s, i)).collect();
+        let mut ranked = ranked;
         ranked.truncate(CANDIDATE_TICKETS);
+        let ranked_out: Vec<(u64, f32, u64)> = ranked
+            .iter()
+            .map(|&(t, s, i)| (t, s, candidates[i].seq))
+            .collect();
 
         let threshold = self.meta.threshold;
         let link_threshold = threshold * self.meta.link_ratio;
@@ -1004,6 +1109,7 @@ impl Engine {
             weighed,
             matched_weighed: None,
             merged: Vec::new(),
+            ranked: ranked_out,
         };
         // Open tickets the order may join: above the threshold and through the guard.
         let mut passing: Vec<(u64, f32, usize)> = Vec::new();
@@ -1183,8 +1289,8 @@ impl Engine {
 
     /// The order's terms (sorted, with their IDF) that the other order shares, most
     /// informative first (at most eight).
-    fn shared_terms(&self, terms: &[String], idf: &[f32], other: &Source) -> Result<Vec<String>> {
-        let mut b = self.analyzer.term_strings(&other.order()?);
+    fn shared_terms(&self, terms: &[String], idf: &[f32], other: &WorkOrder) -> Vec<String> {
+        let mut b = self.analyzer.term_strings(other);
         b.sort_unstable();
         b.dedup();
         let mut shared: Vec<(f32, &String)> = terms
@@ -1194,7 +1300,7 @@ impl Engine {
             .map(|(t, &w)| (w, t))
             .collect();
         shared.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(y.1)));
-        Ok(shared.into_iter().take(8).map(|(_, t)| t.clone()).collect())
+        shared.into_iter().take(8).map(|(_, t)| t.clone()).collect()
     }
 
     /// Seeds an empty engine with a batch pass's result.
@@ -1381,7 +1487,16 @@ fn rebuild_state(searcher: &Searcher, state: &mut State, dir: &Path) -> Result<O
             .str("order_id")
             .map_err(in_index)?
             .ok_or_else(|| corrupt("no order_id column".into()))?;
-        let mut id = String::new();
+        // The ids' dictionary in one sequential pass (looking up each ordinal on its own
+        // decompresses a block per document).
+        let mut names: Vec<String> = Vec::new();
+        let mut stream = ids
+            .dictionary()
+            .stream()
+            .map_err(|e| corrupt(format!("order ids: {e}")))?;
+        while stream.advance() {
+            names.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
         for doc in segment.doc_ids_alive() {
             let t = ticket
                 .first(doc)
@@ -1403,13 +1518,11 @@ fn rebuild_state(searcher: &Searcher, state: &mut State, dir: &Path) -> Result<O
             let s = seq
                 .first(doc)
                 .ok_or_else(|| corrupt(format!("document {doc} has no seq")))?;
-            id.clear();
-            let ord = ids
-                .term_ords(doc)
-                .next()
+            let id = ids
+                .ords()
+                .first(doc)
+                .and_then(|ord| names.get(ord as usize))
                 .ok_or_else(|| corrupt(format!("order #{s} has no id")))?;
-            ids.ord_to_str(ord, &mut id)
-                .map_err(|e| corrupt(format!("order #{s}: {e}")))?;
             rows.push(Row {
                 seq: s,
                 ticket: t,

@@ -20,6 +20,7 @@ use tantivy::{Index, TantivyDocument};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::fingerprint::{CorpusStats, Fingerprint};
+use crate::order::WorkOrder;
 use crate::score::ScoreWeights;
 
 /// The on-disk format version; bumped on any incompatible change to the files.
@@ -193,5 +194,10 @@ impl StoredOrder {
             fingerprint,
             order_json,
         })
+    }
+
+    pub(crate) fn order(&self) -> Result<WorkOrder> {
+        serde_json::from_str(&self.order_json)
+            .map_err(|e| Error::new(ErrorKind::Corrupt(format!("stored order: {e}"))))
     }
 }
