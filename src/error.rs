@@ -103,6 +103,9 @@ pub enum ErrorKind {
     /// An engine directory's files are damaged or incomplete.
     #[error("engine directory is damaged: {0}")]
     Corrupt(String),
+    /// The engine directory is open (for writing) in another process or another `Engine`.
+    #[error("the engine directory is in use by another process")]
+    Locked,
     /// An order id that the engine has already stored.
     #[error("order {0:?} was already ingested")]
     DuplicateOrder(String),

@@ -36,8 +36,10 @@ impl From<&str> for OrderId {
 }
 
 /// The channel an order came in through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+///
+/// Serialised as its [`Channel::name`]; deserialised from a name or any label
+/// [`Channel::from_label`] knows ("12345热线", "微博", "wechat").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 #[non_exhaustive]
 pub enum Channel {
     /// The 12345 government service hotline (12345热线).
@@ -63,7 +65,21 @@ pub enum Channel {
     /// Grid workers' inspection reports (网格员).
     GridWorker,
     /// Anything else, or no channel column.
+    #[default]
     Other,
+}
+
+impl Serialize for Channel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Channel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Channel, D::Error> {
+        let label = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        Ok(Channel::from_label(&label))
+    }
 }
 
 impl Channel {
@@ -112,7 +128,10 @@ impl Channel {
                 &["小红书", "xiaohongshu", "rednote", "xhs"],
                 Channel::Xiaohongshu,
             ),
-            (&["微信", "wechat", "公众号", "小程序"], Channel::WeChat),
+            (
+                &["微信", "wechat", "we_chat", "公众号", "小程序"],
+                Channel::WeChat,
+            ),
             (&["网格", "grid"], Channel::GridWorker),
             (
                 &["问政", "留言", "呼声", "论坛", "board", "网站", "网络"],
@@ -156,26 +175,48 @@ impl fmt::Display for Channel {
 ///
 /// The reporter is held in memory as given so that repeat complaints can be recognised, but
 /// outputs carry only its salted hash (see [`reporter_hash`]).
+///
+/// As JSON only `id` and `text` are required; `received` takes the forms dumps use
+/// ("2024-01-08 09:03:51", "2024/1/8 9:03", RFC 3339, …; see [`crate::io::parse_timestamp`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkOrder {
     /// The order's identifier (工单编号 / 留言编号).
     pub id: OrderId,
     /// The channel it came through.
+    #[serde(default)]
     pub channel: Channel,
     /// When it was received, in local (China Standard) time; `None` if the dump left it empty.
+    #[serde(default, deserialize_with = "received_from_any_form")]
     pub received: Option<NaiveDateTime>,
     /// The title or subject (标题 / 留言主题); empty if the channel has none.
+    #[serde(default)]
     pub title: String,
     /// The complaint text (诉求内容 / 留言详情).
     pub text: String,
     /// Where it happened (事发地址), if the dump has it.
+    #[serde(default)]
     pub address: Option<String>,
     /// Who reported it: a phone number or an account.
+    #[serde(default)]
     pub reporter: Option<String>,
     /// The category (诉求类型 / 分类), if the dump has it.
+    #[serde(default)]
     pub category: Option<String>,
     /// Columns the reader did not map, carried through untouched (column name → value).
+    #[serde(default)]
     pub extra: BTreeMap<String, String>,
+}
+
+fn received_from_any_form<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<NaiveDateTime>, D::Error> {
+    match Option::<std::borrow::Cow<'de, str>>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(s) if s.trim().is_empty() => Ok(None),
+        Some(s) => crate::io::parse_timestamp(&s)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("unreadable time {s:?}"))),
+    }
 }
 
 impl WorkOrder {
@@ -313,6 +354,43 @@ impl Ticket {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn channels_round_trip_through_json_and_postcard() {
+        for c in Channel::ALL {
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.name()));
+            assert_eq!(serde_json::from_str::<Channel>(&json).unwrap(), c);
+            let bytes = postcard::to_stdvec(&c).unwrap();
+            assert_eq!(postcard::from_bytes::<Channel>(&bytes).unwrap(), c);
+        }
+        assert_eq!(
+            serde_json::from_str::<Channel>("\"12345热线\"").unwrap(),
+            Channel::Hotline12345
+        );
+        assert_eq!(
+            serde_json::from_str::<Channel>("\"wechat\"").unwrap(),
+            Channel::WeChat
+        );
+    }
+
+    #[test]
+    fn orders_from_json_need_only_id_and_text() {
+        let o: WorkOrder = serde_json::from_str(r#"{"id": "A1", "text": "路灯坏了"}"#).unwrap();
+        assert_eq!(o, WorkOrder::new("A1", "路灯坏了"));
+        let o: WorkOrder = serde_json::from_str(
+            r#"{"id": "A2", "text": "x", "channel": "微博", "received": "2024-01-08 09:03:51"}"#,
+        )
+        .unwrap();
+        assert_eq!(o.channel, Channel::Weibo);
+        assert_eq!(o.received.unwrap().to_string(), "2024-01-08 09:03:51");
+        let back: WorkOrder = serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
+        assert_eq!(back, o);
+        let err =
+            serde_json::from_str::<WorkOrder>(r#"{"id": "A3", "text": "x", "received": "昨天"}"#)
+                .unwrap_err();
+        assert!(err.to_string().contains("unreadable time"), "{err}");
+    }
+
     use super::*;
 
     #[test]

@@ -307,6 +307,7 @@ pub enum Verdict {
         /// The new ticket's id (`T-` and the order's id).
         ticket: String,
         /// The closed or idle ticket this order reports again, if it matched one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         recurrence_of: Option<String>,
     },
     /// The order duplicates an open ticket.
@@ -759,6 +760,12 @@ impl Engine {
     ) -> Result<(Option<u64>, Verdict, Vec<CandidateTicket>)> {
         if order.id.as_str().trim().is_empty() {
             return Err(Error::new(ErrorKind::InvalidOrder("empty order id".into())));
+        }
+        if order.title.trim().is_empty() && order.text.trim().is_empty() {
+            return Err(Error::new(ErrorKind::InvalidOrder(format!(
+                "order {:?} has neither title nor text",
+                order.id.0
+            ))));
         }
         // Outside the lock: segmentation, the index query and fetching the hits.
         let fingerprint = Arc::new(self.analyzer.fingerprint(&order, &self.salt));
