@@ -38,7 +38,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Ok(days) = std::env::var("IDLE_DAYS") {
         builder.idle_days(days.parse()?);
     }
-    let engine = builder.open(dir.path())?;
+    // WARM=1: the engine starts knowing the dump's vocabulary (not its tickets).
+    let engine = if std::env::var_os("WARM").is_some() {
+        builder.create_with_vocabulary(dir.path().join("engine"), &orders)?
+    } else {
+        builder.open(dir.path())?
+    };
     let start = Instant::now();
     let mut by_engine = BTreeMap::new();
     for o in &orders {

@@ -61,11 +61,11 @@ pub const DEFAULT_IDLE_DAYS: f32 = 60.0;
 const PRIOR_DOCS: u32 = 100;
 
 /// How many documents the index query returns per order.
-const QUERY_DOCS: usize = 30;
+const QUERY_DOCS: usize = 20;
 /// Bytes per compressed block of the index's document store.
 const DOCSTORE_BLOCK: usize = 4096;
 /// How many of an order's terms go into its index query (the rarest in the index).
-const QUERY_TERMS: usize = 12;
+const QUERY_TERMS: usize = 8;
 /// How many candidate tickets are scored per order.
 pub const CANDIDATE_TICKETS: usize = 10;
 /// Raw fingerprints kept in memory for ticket representatives.
@@ -237,6 +237,40 @@ impl EngineBuilder {
             wanted
         };
         Engine::load(dir, analyzer, meta, &self.salt)
+    }
+
+    /// Creates an empty engine in `dir` (which must not hold one) that already knows the
+    /// vocabulary of `reference` orders: their document frequencies steady term weights from
+    /// the first order on, while none of them is stored or matched against. For a city that
+    /// starts with an old dump's vocabulary but not its tickets. (Reopening without
+    /// `corpus.bin` forgets the reference.)
+    pub fn create_with_vocabulary(
+        &self,
+        dir: impl AsRef<Path>,
+        reference: &[WorkOrder],
+    ) -> Result<Engine> {
+        let dir = dir.as_ref();
+        if Meta::path(dir).exists() {
+            return Err(Error::new(ErrorKind::Config(
+                "an engine already exists there; use a new directory".into(),
+            ))
+            .in_file(dir));
+        }
+        let analyzer = self.analyzer()?;
+        let fps: Vec<Fingerprint> = reference
+            .par_iter()
+            .map(|o| analyzer.fingerprint(o, &self.salt))
+            .collect();
+        let mut stats = CorpusStats::default();
+        let mut keys = FxHashSet::default();
+        for fp in &fps {
+            if keys.insert(fp.content_key) {
+                stats.add(fp);
+            }
+        }
+        drop(self.open(dir)?);
+        CorpusFile { upto: None, stats }.write(dir)?;
+        self.open(dir)
     }
 
     /// Creates an engine in `dir` (which must not hold one) from a batch pass's tickets over
@@ -1020,18 +1054,21 @@ impl Engine {
         let mut candidates = hits;
         candidates.retain(|c| Some(c.seq) <= snapshot.upto);
         let visible = snapshot.upto;
-        let mut shared: FxHashMap<u64, u32> = FxHashMap::default();
+        // Pending orders ranked by the summed IDF of the terms they share, as BM25 would.
+        let mut shared: FxHashMap<u64, f32> = FxHashMap::default();
         for t in terms {
-            if let Some(seqs) = state.pending_postings.get(&term_hash(t)) {
+            let h = term_hash(t);
+            if let Some(seqs) = state.pending_postings.get(&h) {
+                let idf = state.corpus.idf(h);
                 for &s in seqs {
                     if Some(s) > visible {
-                        *shared.entry(s).or_default() += 1;
+                        *shared.entry(s).or_default() += idf;
                     }
                 }
             }
         }
-        let mut pending: Vec<(u32, u64)> = shared.into_iter().map(|(s, n)| (n, s)).collect();
-        pending.sort_unstable_by(|a, b| b.cmp(a));
+        let mut pending: Vec<(f32, u64)> = shared.into_iter().map(|(s, w)| (w, s)).collect();
+        pending.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
         pending.truncate(QUERY_DOCS);
         for (_, seq) in pending {
             let p = state

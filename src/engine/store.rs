@@ -23,8 +23,9 @@ use crate::fingerprint::{CorpusStats, Fingerprint};
 use crate::order::WorkOrder;
 use crate::score::ScoreWeights;
 
-/// The on-disk format version; bumped on any incompatible change to the files.
-pub const FORMAT_VERSION: u32 = 1;
+/// The on-disk format version; bumped on any incompatible change to the files (2: channels
+/// are stored by name).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The name the jieba tokenizer is registered under in the index.
 pub(crate) const JIEBA: &str = "complaint_dedup_jieba";
