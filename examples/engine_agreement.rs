@@ -47,10 +47,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let mut by_engine = BTreeMap::new();
     for o in &orders {
-        let v = engine.ingest(o.clone())?;
-        by_engine.insert(o.id.0.clone(), v.verdict.ticket().to_string());
+        engine.ingest(o.clone())?;
     }
     let elapsed = start.elapsed();
+    // The final tickets: a later order may have merged tickets that earlier verdicts named.
+    for t in engine.tickets() {
+        for m in t.members {
+            by_engine.insert(m.0, t.ticket.clone());
+        }
+    }
     engine.commit()?;
     let vs_batch = evaluate(&by_batch, &by_engine);
     println!(
