@@ -514,17 +514,16 @@ impl Fingerprint {
 
 /// Cosine of two unit-length sparse vectors sorted by hash.
 pub fn cosine(a: &[(TermHash, f32)], b: &[(TermHash, f32)]) -> f32 {
+    // Branch-free merge: which side advances is unpredictable, and this runs for every
+    // candidate pair. Products are added in the same order as a branching merge would.
     let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
     while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                dot += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
+        let (x, y) = (a[i], b[j]);
+        if x.0 == y.0 {
+            dot += x.1 * y.1;
         }
+        i += usize::from(x.0 <= y.0);
+        j += usize::from(y.0 <= x.0);
     }
     dot.clamp(0.0, 1.0)
 }
