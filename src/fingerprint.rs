@@ -143,6 +143,18 @@ impl Analyzer {
 
     /// Fingerprints one order. `salt` is the reporter-hash salt.
     pub fn fingerprint(&self, order: &WorkOrder, salt: &str) -> Fingerprint {
+        self.fingerprint_with_terms(order, salt, |_, _| {})
+    }
+
+    /// Fingerprints one order and calls `on_term` with every content term of its title and
+    /// text (hash and text, as often as it occurs): the batch pass keeps a vocabulary from
+    /// it, so that explanations can name shared terms without segmenting the text again.
+    pub fn fingerprint_with_terms(
+        &self,
+        order: &WorkOrder,
+        salt: &str,
+        mut on_term: impl FnMut(TermHash, &str),
+    ) -> Fingerprint {
         let (title, text) = self.normalized(order);
         let address = order
             .address
@@ -158,6 +170,7 @@ impl Analyzer {
         self.tokenizer.content_terms(&text, &mut words);
         for (i, w) in words.drain(..).enumerate() {
             let h = term_hash(w);
+            on_term(h, w);
             let weight = if i < title_words {
                 TITLE_TERM_WEIGHT
             } else {
