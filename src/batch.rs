@@ -344,6 +344,7 @@ impl Deduper {
             }
         }
         stats.exact_reposts = fps.len() - reps.len();
+        drop(first_with_key);
 
         let corpus = reps
             .par_iter()
@@ -369,6 +370,8 @@ impl Deduper {
             })
             .collect();
         stats.edges = edges.len();
+        // Candidate pairs outnumber edges several times: free them before clustering.
+        drop(pairs);
         lap(&mut stats, "score");
 
         let link_threshold = threshold * self.config.link_ratio;
