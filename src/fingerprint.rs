@@ -237,6 +237,23 @@ impl Analyzer {
             COUNTER_STANCE_CUES.iter().any(|c| head.contains(c))
         };
         let title = strip_title_template(&title);
+        // Fingerprints live for the whole batch pass, a million at a time: no spare capacity.
+        let mut place_terms: Vec<Vec<TermHash>> = place_terms;
+        let (mut problems, mut generic_problems) = (problems, generic_problems);
+        for p in places.iter_mut().chain(admin.iter_mut()) {
+            p.name.shrink_to_fit();
+            p.core.shrink_to_fit();
+        }
+        for t in &mut place_terms {
+            t.shrink_to_fit();
+        }
+        places.shrink_to_fit();
+        admin.shrink_to_fit();
+        place_terms.shrink_to_fit();
+        entity_terms.shrink_to_fit();
+        problems.shrink_to_fit();
+        generic_problems.shrink_to_fit();
+        title_problems.shrink_to_fit();
         Fingerprint {
             address: address.clone(),
             counter_stance,
