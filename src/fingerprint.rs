@@ -147,7 +147,7 @@ impl Analyzer {
     }
 
     /// Fingerprints one order and calls `on_term` with every content term of its title and
-    /// text (hash and text, as often as it occurs): the batch pass keeps a vocabulary from
+    /// text (hash and text, once per distinct term): the batch pass keeps a vocabulary from
     /// it, so that explanations can name shared terms without segmenting the text again.
     pub fn fingerprint_with_terms(
         &self,
@@ -170,15 +170,17 @@ impl Analyzer {
         self.tokenizer.content_terms(&text, &mut words);
         for (i, w) in words.drain(..).enumerate() {
             let h = term_hash(w);
-            on_term(h, w);
             let weight = if i < title_words {
                 TITLE_TERM_WEIGHT
             } else {
                 1.0
             };
             let count = counts.entry(h).or_default();
-            if *count == 0.0 && self.is_entity_word(w) {
-                entity_terms.push((h, 0.0));
+            if *count == 0.0 {
+                on_term(h, w);
+                if self.is_entity_word(w) {
+                    entity_terms.push((h, 0.0));
+                }
             }
             *count += weight;
         }
