@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::candidates::{candidate_pairs, CandidateConfig};
 use crate::cluster::{cluster, Edge};
 use crate::error::{Error, ErrorKind, Result};
-use crate::fingerprint::{term_hash, Analyzer, CorpusStats, Fingerprint};
+use crate::fingerprint::{Analyzer, CorpusStats, Fingerprint, TermHash};
 use crate::order::{reporter_hash, Relation, Ticket, TicketMember, WorkOrder};
 use crate::score::{ScoreWeights, Scorer};
 use crate::text::Tokenizer;
@@ -286,10 +286,46 @@ impl Deduper {
             ))
         });
         let salt = &self.config.salt;
-        let mut fps: Vec<Fingerprint> = sorted
-            .par_iter()
-            .map(|&i| self.analyzer.fingerprint(&orders[i as usize], salt))
-            .collect();
+        // Fingerprints in chunks, each rayon task keeping one vocabulary of the terms it saw
+        // (for explanations), merged at the end; chunks are put back in node order.
+        let explain = self.config.explain;
+        let (mut chunks, vocab) = sorted
+            .par_chunks(FINGERPRINT_CHUNK)
+            .enumerate()
+            .fold(
+                || (Vec::new(), Vocabulary::default()),
+                |(mut done, mut vocab): (Vec<(usize, Vec<Fingerprint>)>, Vocabulary),
+                 (c, chunk)| {
+                    let fps = chunk
+                        .iter()
+                        .map(|&i| {
+                            self.analyzer.fingerprint_with_terms(
+                                &orders[i as usize],
+                                salt,
+                                |h, w| {
+                                    if explain {
+                                        vocab.insert(h, w);
+                                    }
+                                },
+                            )
+                        })
+                        .collect();
+                    done.push((c, fps));
+                    (done, vocab)
+                },
+            )
+            .reduce(
+                || (Vec::new(), Vocabulary::default()),
+                |(mut a, va), (b, vb)| {
+                    a.extend(b);
+                    (a, va.merge(vb))
+                },
+            );
+        chunks.sort_unstable_by_key(|(c, _)| *c);
+        let mut fps: Vec<Fingerprint> = Vec::with_capacity(orders.len());
+        for (_, part) in chunks {
+            fps.extend(part);
+        }
         lap(&mut stats, "fingerprint");
 
         // Exact reposts: the first node with a content key represents the rest.
@@ -308,6 +344,7 @@ impl Deduper {
             }
         }
         stats.exact_reposts = fps.len() - reps.len();
+        drop(first_with_key);
 
         let corpus = reps
             .par_iter()
@@ -333,6 +370,8 @@ impl Deduper {
             })
             .collect();
         stats.edges = edges.len();
+        // Candidate pairs outnumber edges several times: free them before clustering.
+        drop(pairs);
         lap(&mut stats, "score");
 
         let link_threshold = threshold * self.config.link_ratio;
@@ -366,7 +405,14 @@ impl Deduper {
         canon_nodes.sort_unstable();
         let tickets: Vec<Ticket> = canon_nodes
             .par_iter()
-            .map(|c| self.build_ticket(orders, &sorted, &fps, &corpus, &members_of[c], &link))
+            .map(|c| {
+                let members = &members_of[c];
+                let terms = TermTexts {
+                    corpus: &corpus,
+                    vocab: &vocab,
+                };
+                self.build_ticket(orders, &sorted, &fps, terms, members, &link)
+            })
             .collect();
         stats.tickets = tickets.len();
         stats.duplicates = orders.len() - tickets.len();
@@ -379,7 +425,7 @@ impl Deduper {
         orders: &[WorkOrder],
         sorted: &[u32],
         fps: &[Fingerprint],
-        corpus: &CorpusStats,
+        terms: TermTexts<'_>,
         members: &[u32],
         link: &[Option<(u32, f32)>],
     ) -> Ticket {
@@ -388,20 +434,6 @@ impl Deduper {
         let salt = &self.config.salt;
         let hash = |o: &WorkOrder| o.reporter.as_deref().map(|r| reporter_hash(salt, r));
         let canon_reporter = hash(canon);
-        // Each member's term strings, segmented once per ticket (links stay inside a ticket).
-        let terms: FxHashMap<u32, Vec<String>> = if self.config.explain && members.len() > 1 {
-            members
-                .iter()
-                .map(|&node| {
-                    let mut t = self.analyzer.term_strings(order_of(node));
-                    t.sort_unstable();
-                    t.dedup();
-                    (node, t)
-                })
-                .collect()
-        } else {
-            FxHashMap::default()
-        };
         let mut out = Vec::with_capacity(members.len());
         for &node in members {
             let order = order_of(node);
@@ -424,10 +456,8 @@ impl Deduper {
                             &fps[to as usize],
                             self.analyzer.problems(),
                         );
-                        why.shared_terms = match (terms.get(&node), terms.get(&to)) {
-                            (Some(ta), Some(tb)) => self.shared_terms(ta, tb, corpus),
-                            _ => Vec::new(),
-                        };
+                        why.shared_terms =
+                            shared_terms(&fps[node as usize], &fps[to as usize], terms);
                         why
                     });
                     (Some(order_of(to).id.clone()), score, explanation)
@@ -463,17 +493,80 @@ impl Deduper {
             members: out,
         }
     }
+}
 
-    /// Content terms two orders share, most informative first (at most eight).
-    fn shared_terms(&self, ta: &[String], tb: &[String], corpus: &CorpusStats) -> Vec<String> {
-        let mut shared: Vec<(f32, String)> = ta
-            .iter()
-            .filter(|t| tb.binary_search(t).is_ok())
-            .map(|t| (corpus.idf(term_hash(t)), t.clone()))
-            .collect();
-        shared.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(&y.1)));
-        shared.into_iter().take(8).map(|(_, t)| t).collect()
+/// Orders fingerprinted per rayon work item.
+const FINGERPRINT_CHUNK: usize = 256;
+
+/// The text of every content term seen, by hash: one string arena, so that explanations can
+/// name the terms two orders share without segmenting their texts again.
+#[derive(Debug, Default)]
+struct Vocabulary {
+    span: FxHashMap<TermHash, (u32, u32)>,
+    text: String,
+}
+
+impl Vocabulary {
+    fn insert(&mut self, h: TermHash, term: &str) {
+        if let std::collections::hash_map::Entry::Vacant(v) = self.span.entry(h) {
+            v.insert((self.text.len() as u32, term.len() as u32));
+            self.text.push_str(term);
+        }
     }
+
+    fn get(&self, h: TermHash) -> Option<&str> {
+        let &(start, len) = self.span.get(&h)?;
+        self.text.get(start as usize..(start + len) as usize)
+    }
+
+    /// Both vocabularies in one (a term's text is the same whichever side saw it).
+    fn merge(self, other: Vocabulary) -> Vocabulary {
+        let (mut big, small) = if self.span.len() >= other.span.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        for &h in small.span.keys() {
+            if let Some(term) = small.get(h) {
+                big.insert(h, term);
+            }
+        }
+        big
+    }
+}
+
+/// What naming shared terms needs: their texts and how informative they are.
+#[derive(Debug, Clone, Copy)]
+struct TermTexts<'a> {
+    corpus: &'a CorpusStats,
+    vocab: &'a Vocabulary,
+}
+
+/// Content terms two orders share, most informative first (at most eight), ties by text.
+fn shared_terms(a: &Fingerprint, b: &Fingerprint, terms: TermTexts<'_>) -> Vec<String> {
+    let TermTexts { corpus, vocab } = terms;
+    let (x, y) = (&a.terms, &b.terms);
+    let (mut i, mut j) = (0, 0);
+    let mut shared: Vec<(f32, &str)> = Vec::new();
+    while i < x.len() && j < y.len() {
+        match x[i].0.cmp(&y[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                if let Some(t) = vocab.get(x[i].0) {
+                    shared.push((corpus.idf(x[i].0), t));
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(y.1)));
+    shared
+        .into_iter()
+        .take(8)
+        .map(|(_, t)| t.to_string())
+        .collect()
 }
 
 /// The summary shown to people: long digit runs (phone and ID numbers) become `*`.

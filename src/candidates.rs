@@ -59,45 +59,80 @@ pub fn keys_of(fp: &Fingerprint, config: &CandidateConfig) -> Vec<(TermHash, f32
 /// `fps` must be in time order (the batch pass sorts orders by time received, then id), so
 /// that posting lists are in time order too. Runs on the current rayon pool.
 pub fn candidate_pairs(fps: &[&Fingerprint], config: &CandidateConfig) -> Vec<(u32, u32)> {
+    let n = fps.len();
     let keys: Vec<Vec<(TermHash, f32)>> = fps.par_iter().map(|fp| keys_of(fp, config)).collect();
-    let mut postings: FxHashMap<TermHash, Vec<u32>> = FxHashMap::default();
-    for (doc, ks) in keys.iter().enumerate() {
-        for (k, _) in ks {
-            postings.entry(*k).or_default().push(doc as u32);
+    // Keys become dense ids and posting lists one flat array (CSR): no hash lookups and no
+    // per-key vectors in the hot loop below. Documents are pushed in index order, so every
+    // posting list is sorted by time.
+    let mut id_of: FxHashMap<TermHash, u32> = FxHashMap::default();
+    let mut doc_keys: Vec<(u32, f32)> = Vec::with_capacity(keys.iter().map(Vec::len).sum());
+    let mut doc_start: Vec<u32> = Vec::with_capacity(n + 1);
+    let mut df: Vec<u32> = Vec::new();
+    for ks in &keys {
+        doc_start.push(doc_keys.len() as u32);
+        for &(k, w) in ks {
+            let next = id_of.len() as u32;
+            let id = *id_of.entry(k).or_insert(next);
+            if id == next {
+                df.push(0);
+            }
+            df[id as usize] += 1;
+            doc_keys.push((id, w));
         }
     }
-    let mut pairs: Vec<(u32, u32)> = keys
-        .par_iter()
-        .enumerate()
-        .fold(Vec::new, |mut out, (doc, ks)| {
-            let doc = doc as u32;
-            let mut acc: FxHashMap<u32, f32> = FxHashMap::default();
-            for (k, w) in ks {
-                let posting = &postings[k];
-                let slice = if posting.len() <= 2 * config.window {
-                    &posting[..]
-                } else {
-                    let at = posting.binary_search(&doc).unwrap_or_else(|i| i);
-                    let lo = at.saturating_sub(config.window);
-                    let hi = (at + config.window + 1).min(posting.len());
-                    &posting[lo..hi]
-                };
-                for &other in slice {
-                    if other != doc {
-                        *acc.entry(other).or_default() += *w;
+    doc_start.push(doc_keys.len() as u32);
+    drop(keys);
+    drop(id_of);
+    let mut post_start: Vec<u32> = Vec::with_capacity(df.len() + 1);
+    let mut total = 0u32;
+    for &d in &df {
+        post_start.push(total);
+        total += d;
+    }
+    post_start.push(total);
+    let mut fill: Vec<u32> = post_start[..df.len()].to_vec();
+    let mut postings = vec![0u32; total as usize];
+    for doc in 0..n {
+        for &(id, _) in &doc_keys[doc_start[doc] as usize..doc_start[doc + 1] as usize] {
+            postings[fill[id as usize] as usize] = doc as u32;
+            fill[id as usize] += 1;
+        }
+    }
+    drop(fill);
+    drop(df);
+
+    let mut pairs: Vec<(u32, u32)> = (0..n as u32)
+        .into_par_iter()
+        .with_min_len(1024)
+        .fold(
+            || (Scratch::new(n), Vec::new()),
+            |(mut scratch, mut out), doc| {
+                let ks = &doc_keys
+                    [doc_start[doc as usize] as usize..doc_start[doc as usize + 1] as usize];
+                for &(id, w) in ks {
+                    let posting = &postings
+                        [post_start[id as usize] as usize..post_start[id as usize + 1] as usize];
+                    let slice = if posting.len() <= 2 * config.window {
+                        posting
+                    } else {
+                        let at = posting.binary_search(&doc).unwrap_or_else(|i| i);
+                        let lo = at.saturating_sub(config.window);
+                        let hi = (at + config.window + 1).min(posting.len());
+                        &posting[lo..hi]
+                    };
+                    for &other in slice {
+                        if other != doc {
+                            scratch.add(doc, other, w);
+                        }
                     }
                 }
-            }
-            let mut ranked: Vec<(u32, f32)> = acc.into_iter().collect();
-            ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            ranked.truncate(config.max_candidates);
-            out.extend(
-                ranked
-                    .into_iter()
-                    .map(|(other, _)| (doc.min(other), doc.max(other))),
-            );
-            out
-        })
+                scratch.take_top(config.max_candidates, |other| {
+                    out.push((doc.min(other), doc.max(other)));
+                });
+                (scratch, out)
+            },
+        )
+        .map(|(_, out)| out)
         .reduce(Vec::new, |mut a, mut b| {
             a.append(&mut b);
             a
@@ -105,6 +140,57 @@ pub fn candidate_pairs(fps: &[&Fingerprint], config: &CandidateConfig) -> Vec<(u
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
+}
+
+/// One rayon task's accumulator of shared key weight: a dense array over all orders, with a
+/// stamp per slot instead of clearing it for every order.
+struct Scratch {
+    weight: Vec<f32>,
+    stamp: Vec<u32>,
+    touched: Vec<(u32, f32)>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Scratch {
+        Scratch {
+            weight: vec![0.0; n],
+            stamp: vec![u32::MAX; n],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Adds `w` to `other`'s weight for order `doc`. Sums are made in the same order (keys
+    /// by hash, posting lists by time) as any other accumulator would: results are exact.
+    #[inline]
+    fn add(&mut self, doc: u32, other: u32, w: f32) {
+        let o = other as usize;
+        if self.stamp[o] != doc {
+            self.stamp[o] = doc;
+            self.weight[o] = 0.0;
+            self.touched.push((other, 0.0));
+        }
+        self.weight[o] += w;
+    }
+
+    /// Calls `emit` on the `k` heaviest orders touched (ties by index), then forgets them.
+    fn take_top(&mut self, k: usize, mut emit: impl FnMut(u32)) {
+        for t in &mut self.touched {
+            t.1 = self.weight[t.0 as usize];
+        }
+        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if k == 0 {
+            self.touched.clear();
+            return;
+        }
+        if self.touched.len() > k {
+            self.touched.select_nth_unstable_by(k - 1, order);
+            self.touched.truncate(k);
+        }
+        for &(other, _) in &self.touched {
+            emit(other);
+        }
+        self.touched.clear();
+    }
 }
 
 #[cfg(test)]

@@ -39,8 +39,9 @@ pub struct Clustering {
 ///
 /// Edges below `threshold` are ignored; the rest are taken by descending score, ties by
 /// `(a, b)`, so the result does not depend on the order of `edges`. `score(x, y)` scores two
-/// nodes when a merge needs it; a merge needs the mean score between the two groups'
-/// representatives (at most [`REPRESENTATIVES`] each) to reach `link_threshold`.
+/// nodes in [0, 1] when a merge needs it; a merge needs the mean score between the two groups'
+/// representatives (at most [`REPRESENTATIVES`] each) to reach `link_threshold`. Scoring stops
+/// once the mean is decided either way, which relies on scores staying within [0, 1].
 pub fn cluster(
     n: usize,
     mut edges: Vec<Edge>,
@@ -102,18 +103,36 @@ pub fn cluster(
             };
             let reps_lo = side(lo, end_lo, &early);
             let reps_hi = side(hi, end_hi, &early);
-            let mut total = 0.0f32;
-            for &x in &reps_lo {
+            // The mean over all pairs decides, but scores lie in [0, 1] and float addition is
+            // monotone: stop scoring as soon as the sum so far already reaches the link
+            // threshold, or could not reach it even if every pair left scored 1. The verdict
+            // is the one the full mean gives; most merges need only a few scores.
+            let count = reps_lo.len() * reps_hi.len();
+            let n = count as f32;
+            let (mut total, mut left) = (0.0f32, count);
+            let mut accept = true;
+            'pairs: for &x in &reps_lo {
                 for &y in &reps_hi {
                     total += if (x.min(y), x.max(y)) == (e.a, e.b) {
                         e.score
                     } else {
                         score(x.min(y), x.max(y))
                     };
+                    left -= 1;
+                    if total / n >= link_threshold {
+                        break 'pairs;
+                    }
+                    let mut best = total;
+                    for _ in 0..left {
+                        best += 1.0;
+                    }
+                    if best / n < link_threshold {
+                        accept = false;
+                        break 'pairs;
+                    }
                 }
             }
-            let mean = total / (reps_lo.len() * reps_hi.len()) as f32;
-            if mean < link_threshold {
+            if !accept {
                 refused.insert((lo, hi));
                 continue;
             }

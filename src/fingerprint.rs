@@ -173,6 +173,18 @@ impl Analyzer {
 
     /// Fingerprints one order. `salt` is the reporter-hash salt.
     pub fn fingerprint(&self, order: &WorkOrder, salt: &str) -> Fingerprint {
+        self.fingerprint_with_terms(order, salt, |_, _| {})
+    }
+
+    /// Fingerprints one order and calls `on_term` with every content term of its title and
+    /// text (hash and text, once per distinct term): the batch pass keeps a vocabulary from
+    /// it, so that explanations can name shared terms without segmenting the text again.
+    pub fn fingerprint_with_terms(
+        &self,
+        order: &WorkOrder,
+        salt: &str,
+        mut on_term: impl FnMut(TermHash, &str),
+    ) -> Fingerprint {
         let (title, text) = self.normalized(order);
         let address = order
             .address
@@ -194,8 +206,11 @@ impl Analyzer {
                 1.0
             };
             let count = counts.entry(h).or_default();
-            if *count == 0.0 && self.is_entity_word(w) {
-                entity_terms.push((h, 0.0));
+            if *count == 0.0 {
+                on_term(h, w);
+                if self.is_entity_word(w) {
+                    entity_terms.push((h, 0.0));
+                }
             }
             *count += weight;
         }
@@ -254,6 +269,23 @@ impl Analyzer {
             COUNTER_STANCE_CUES.iter().any(|c| head.contains(c))
         };
         let title = strip_title_template(&title);
+        // Fingerprints live for the whole batch pass, a million at a time: no spare capacity.
+        let mut place_terms: Vec<Vec<TermHash>> = place_terms;
+        let (mut problems, mut generic_problems) = (problems, generic_problems);
+        for p in places.iter_mut().chain(admin.iter_mut()) {
+            p.name.shrink_to_fit();
+            p.core.shrink_to_fit();
+        }
+        for t in &mut place_terms {
+            t.shrink_to_fit();
+        }
+        places.shrink_to_fit();
+        admin.shrink_to_fit();
+        place_terms.shrink_to_fit();
+        entity_terms.shrink_to_fit();
+        problems.shrink_to_fit();
+        generic_problems.shrink_to_fit();
+        title_problems.shrink_to_fit();
         Fingerprint {
             address: address.clone(),
             counter_stance,
@@ -563,17 +595,16 @@ impl Fingerprint {
 
 /// Cosine of two unit-length sparse vectors sorted by hash.
 pub fn cosine(a: &[(TermHash, f32)], b: &[(TermHash, f32)]) -> f32 {
+    // Branch-free merge: which side advances is unpredictable, and this runs for every
+    // candidate pair. Products are added in the same order as a branching merge would.
     let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
     while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                dot += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
+        let (x, y) = (a[i], b[j]);
+        if x.0 == y.0 {
+            dot += x.1 * y.1;
         }
+        i += usize::from(x.0 <= y.0);
+        j += usize::from(y.0 <= x.0);
     }
     dot.clamp(0.0, 1.0)
 }

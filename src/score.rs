@@ -375,7 +375,7 @@ fn is_identifying(kind: PlaceKind) -> bool {
 fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
     let text = cosine(&a.terms, &b.terms);
     let title = (!a.title.is_empty() && !b.title.is_empty())
-        .then(|| strsim::normalized_levenshtein(&a.title, &b.title) as f32);
+        .then(|| normalized_levenshtein(&a.title, &b.title));
 
     // The best agreeing pair of places, and failing that a pair of one kind that disagrees.
     let mut best: Option<(PlaceMatch, f32)> = None;
@@ -411,16 +411,17 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
     }
     // Different districts or counties (or towns), with no place agreeing, are different
     // problems: "d6县一中补课" and "k7县一中补课".
-    fn units<'f>(fp: &'f Fingerprint, kinds: &[PlaceKind]) -> Vec<&'f str> {
+    fn units<'f>(fp: &'f Fingerprint, kinds: &'f [PlaceKind]) -> impl Iterator<Item = &'f str> {
         fp.admin
             .iter()
             .filter(|p| kinds.contains(&p.kind))
             .map(|p| p.core.as_str())
-            .collect()
     }
+    // Without collecting: this runs for every candidate pair.
     let disjoint = |kinds: &[PlaceKind]| {
-        let (xa, xb) = (units(a, kinds), units(b, kinds));
-        !xa.is_empty() && !xb.is_empty() && !xa.iter().any(|x| xb.contains(x))
+        units(a, kinds).next().is_some()
+            && units(b, kinds).next().is_some()
+            && !units(a, kinds).any(|x| units(b, kinds).any(|y| y == x))
     };
     // Cities and counties are one level where they are compared as regions: a county-level
     // 市 and a 县 are two places.
@@ -462,7 +463,7 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
     }
     // Two addresses written alike are one place, whatever names they hold.
     if best.is_none() && !a.address.is_empty() && !b.address.is_empty() {
-        let sim = strsim::normalized_levenshtein(&a.address, &b.address) as f32;
+        let sim = normalized_levenshtein(&a.address, &b.address);
         if sim >= ADDRESS_AGREEMENT {
             best = Some((PlaceMatch::Address, sim));
             conflict = None;
@@ -514,6 +515,49 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
             _ => None,
         },
     }
+}
+
+/// Characters of the second string that [`normalized_levenshtein`] keeps on the stack.
+const STACK_CHARS: usize = 96;
+
+/// Normalised Levenshtein similarity by characters, exactly as
+/// `strsim::normalized_levenshtein(a, b) as f32` computes it, without allocating for strings of
+/// up to [`STACK_CHARS`] characters (titles and addresses of every candidate pair).
+fn normalized_levenshtein(a: &str, b: &str) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let b_len = b.chars().count();
+    let mut stack_chars = ['\0'; STACK_CHARS];
+    let mut stack_cache = [0u32; STACK_CHARS];
+    let (mut heap_chars, mut heap_cache) = (Vec::new(), Vec::new());
+    let (bs, cache): (&[char], &mut [u32]) = if b_len <= STACK_CHARS {
+        for (slot, c) in stack_chars.iter_mut().zip(b.chars()) {
+            *slot = c;
+        }
+        (&stack_chars[..b_len], &mut stack_cache[..b_len])
+    } else {
+        heap_chars.extend(b.chars());
+        heap_cache.resize(b_len, 0);
+        (&heap_chars[..], &mut heap_cache[..])
+    };
+    for (j, slot) in cache.iter_mut().enumerate() {
+        *slot = j as u32 + 1;
+    }
+    let mut result = b_len as u32;
+    let mut a_len = 0usize;
+    for (i, ac) in a.chars().enumerate() {
+        a_len = i + 1;
+        result = i as u32 + 1;
+        let mut distance_b = i as u32;
+        for (bc, slot) in bs.iter().zip(cache.iter_mut()) {
+            let distance_a = distance_b + u32::from(ac != *bc);
+            distance_b = *slot;
+            result = (result + 1).min(distance_a.min(distance_b + 1));
+            *slot = result;
+        }
+    }
+    (1.0 - f64::from(result) / a_len.max(b_len) as f64) as f32
 }
 
 /// Summed IDF of shared name words below which they say nothing of the entity.
@@ -643,6 +687,26 @@ mod tests {
             "{why:?}"
         );
         assert!(score < crate::DEFAULT_THRESHOLD, "{score} {why:?}");
+    }
+
+    #[test]
+    fn levenshtein_matches_strsim() {
+        let long = "长".repeat(STACK_CHARS + 5);
+        let texts = [
+            "",
+            "枫桥雅苑",
+            "枫桥雅园小区",
+            "kitten",
+            "sitting",
+            "噪音扰民噪音",
+            &long,
+        ];
+        for a in texts {
+            for b in texts {
+                let want = strsim::normalized_levenshtein(a, b) as f32;
+                assert_eq!(normalized_levenshtein(a, b), want, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]

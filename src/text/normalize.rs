@@ -124,18 +124,22 @@ impl Normalizer {
         if let std::borrow::Cow::Owned(o) = p.topic.replace_all(&s, " $1 ") {
             s = o;
         }
-        if let std::borrow::Cow::Owned(o) = p.number.replace_all(&s, |c: &regex::Captures| {
-            let m = &c[0];
-            let digits = m.bytes().filter(u8::is_ascii_digit).count();
-            // Phone numbers (7+ digits), ID numbers (18), bank cards: identifying, not evidence.
-            // Shorter runs (dates, amounts, building numbers) stay.
-            if digits >= 7 {
-                " ".to_string()
-            } else {
-                m.to_string()
+        // Only runs of 7 or more digits are masked: a text with fewer digits keeps them all,
+        // and most texts are spared the scan for runs.
+        if s.bytes().filter(u8::is_ascii_digit).count() >= 7 {
+            if let std::borrow::Cow::Owned(o) = p.number.replace_all(&s, |c: &regex::Captures| {
+                let m = &c[0];
+                let digits = m.bytes().filter(u8::is_ascii_digit).count();
+                // Phone numbers (7+ digits), ID numbers (18), bank cards: identifying, not
+                // evidence. Shorter runs (dates, amounts, building numbers) stay.
+                if digits >= 7 {
+                    " ".to_string()
+                } else {
+                    m.to_string()
+                }
+            }) {
+                s = o;
             }
-        }) {
-            s = o;
         }
         // Phrases are matched with single spaces ("此致 敬礼"), but the steps above leave runs
         // of them ("此致\r\n敬礼", an emoji or a masked phone number in between), and removing
@@ -144,15 +148,18 @@ impl Normalizer {
         let mut scratch = String::with_capacity(s.len());
         loop {
             collapse_spaces(&s, out);
-            if !self.boilerplate.is_match(out.as_str()) {
-                break;
-            }
+            // One scan both finds and removes phrases; most texts hold one or none.
             scratch.clear();
+            let mut removed = false;
             self.boilerplate
                 .replace_all_with(out, &mut scratch, |_, _, dst| {
+                    removed = true;
                     dst.push(' ');
                     true
                 });
+            if !removed {
+                break;
+            }
             std::mem::swap(&mut s, &mut scratch);
         }
     }
