@@ -39,6 +39,23 @@ enum Command {
     Check(CheckArgs),
 }
 
+/// What the text analysis and reporter hashes depend on (an engine directory must always be
+/// opened with the same values it was built with).
+#[derive(clap::Args)]
+struct AnalysisArgs {
+    /// Extra jieba user dictionary (word [freq] [tag] per line).
+    #[arg(long)]
+    user_dict: Option<PathBuf>,
+    /// Salt for reporter hashes.
+    #[arg(
+        long,
+        env = "COMPLAINT_DEDUP_SALT",
+        default_value = "complaint-dedup",
+        hide_env_values = true
+    )]
+    salt: String,
+}
+
 /// How dumps are read (shared by dedup and index).
 #[derive(clap::Args)]
 struct ReaderArgs {
@@ -101,17 +118,8 @@ struct IndexArgs {
     /// Threads for the batch pass (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
-    /// Extra jieba user dictionary (the engine must always be opened with the same one).
-    #[arg(long)]
-    user_dict: Option<PathBuf>,
-    /// Salt for reporter hashes (the engine must always be opened with the same one).
-    #[arg(
-        long,
-        env = "COMPLAINT_DEDUP_SALT",
-        default_value = "complaint-dedup",
-        hide_env_values = true
-    )]
-    salt: String,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
     /// No progress output.
     #[arg(long, short)]
     quiet: bool,
@@ -128,17 +136,8 @@ struct CheckArgs {
     /// With --ingest, commit after this many orders (and always at the end of input).
     #[arg(long, default_value_t = 1000)]
     commit_every: usize,
-    /// Extra jieba user dictionary the engine was built with.
-    #[arg(long)]
-    user_dict: Option<PathBuf>,
-    /// Salt for reporter hashes the engine was built with.
-    #[arg(
-        long,
-        env = "COMPLAINT_DEDUP_SALT",
-        default_value = "complaint-dedup",
-        hide_env_values = true
-    )]
-    salt: String,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
 }
 
 #[derive(clap::Args)]
@@ -174,20 +173,11 @@ struct DedupArgs {
     threads: Option<usize>,
     #[command(flatten)]
     reader: ReaderArgs,
-    /// Extra jieba user dictionary (word [freq] [tag] per line).
-    #[arg(long)]
-    user_dict: Option<PathBuf>,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
     /// Score weights as JSON (any subset of the fields of ScoreWeights; the rest default).
     #[arg(long, value_name = "FILE")]
     weights: Option<PathBuf>,
-    /// Salt for reporter hashes in outputs.
-    #[arg(
-        long,
-        env = "COMPLAINT_DEDUP_SALT",
-        default_value = "complaint-dedup",
-        hide_env_values = true
-    )]
-    salt: String,
     /// Exit non-zero if any record was rejected.
     #[arg(long)]
     strict: bool,
@@ -248,11 +238,11 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     builder
         .threshold(args.threshold)
         .link_ratio(args.link_ratio)
-        .salt(&args.salt);
+        .salt(&args.analysis.salt);
     if let Some(n) = args.threads {
         builder.threads(n);
     }
-    if let Some(d) = &args.user_dict {
+    if let Some(d) = &args.analysis.user_dict {
         builder.user_dict(d);
     }
     if let Some(path) = &args.weights {
@@ -467,18 +457,18 @@ fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
     batch
         .threshold(args.threshold)
         .link_ratio(args.link_ratio)
-        .salt(&args.salt)
+        .salt(&args.analysis.salt)
         .explain(false);
     let mut engine = Engine::builder();
     engine
         .threshold(args.threshold)
         .link_ratio(args.link_ratio)
         .idle_days(args.idle_days)
-        .salt(&args.salt);
+        .salt(&args.analysis.salt);
     if let Some(n) = args.threads {
         batch.threads(n);
     }
-    if let Some(d) = &args.user_dict {
+    if let Some(d) = &args.analysis.user_dict {
         batch.user_dict(d);
         engine.user_dict(d);
     }
@@ -524,8 +514,8 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     use complaint_dedup::engine::Engine;
     use complaint_dedup::io::ReadItem;
     let mut builder = Engine::builder();
-    builder.salt(&args.salt);
-    if let Some(d) = &args.user_dict {
+    builder.salt(&args.analysis.salt);
+    if let Some(d) = &args.analysis.user_dict {
         builder.user_dict(d);
     }
     let engine = builder.open(&args.index)?;
