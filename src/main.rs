@@ -515,6 +515,9 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     use complaint_dedup::io::ReadItem;
     let mut builder = Engine::builder();
     builder.salt(&args.analysis.salt);
+    if args.ingest {
+        builder.commit_every(args.commit_every.max(1));
+    }
     if let Some(d) = &args.analysis.user_dict {
         builder.user_dict(d);
     }
@@ -522,7 +525,6 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut w = stdout.lock();
     let mut failure: Option<anyhow::Error> = None;
-    let mut since_commit = 0usize;
     let mut rejected = 0u64;
     let stdin = std::io::stdin();
     DumpReaderBuilder::new()
@@ -535,14 +537,10 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 match item {
                     ReadItem::Order { order, line } => {
                         let value = if args.ingest {
+                            // commit_every (set above) commits before ingest returns.
                             let ingested = engine
                                 .ingest(order)
                                 .with_context(|| format!("<stdin>:{line}"))?;
-                            since_commit += 1;
-                            if since_commit >= args.commit_every.max(1) {
-                                engine.commit()?;
-                                since_commit = 0;
-                            }
                             serde_json::to_value(&ingested)?
                         } else {
                             serde_json::to_value(engine.check(&order)?)?

@@ -163,6 +163,21 @@ fn uncommitted_orders_are_matched_and_check_stores_nothing() {
 }
 
 #[test]
+fn commit_every_commits_while_ingesting() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let engine = Engine::builder().commit_every(5).open(dir.path()).unwrap();
+        for o in fixture_orders().into_iter().take(12) {
+            engine.ingest(o).unwrap();
+        }
+        assert_eq!(engine.stats().uncommitted, 2);
+        // Dropped without a commit: the last two are lost, the first ten are not.
+    }
+    let engine = Engine::open(dir.path()).unwrap();
+    assert_eq!(engine.stats().orders, 10);
+}
+
+#[test]
 fn repeated_order_id_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(dir.path()).unwrap();

@@ -96,6 +96,7 @@ pub struct EngineBuilder {
     salt: String,
     weights: ScoreWeights,
     user_dict: Option<PathBuf>,
+    commit_every: usize,
 }
 
 impl Default for EngineBuilder {
@@ -107,6 +108,7 @@ impl Default for EngineBuilder {
             salt: "complaint-dedup".to_string(),
             weights: ScoreWeights::default(),
             user_dict: None,
+            commit_every: 0,
         }
     }
 }
@@ -153,6 +155,16 @@ impl EngineBuilder {
     /// By default, [`ScoreWeights::default`].
     pub fn weights(&mut self, weights: ScoreWeights) -> &mut EngineBuilder {
         self.weights = weights;
+        self
+    }
+
+    /// Commit automatically once this many orders are uncommitted (0: only when
+    /// [`Engine::commit`] is called). The ingest that reaches the count pays for the commit.
+    /// Not stored in the directory.
+    ///
+    /// By default, 0.
+    pub fn commit_every(&mut self, orders: usize) -> &mut EngineBuilder {
+        self.commit_every = orders;
         self
     }
 
@@ -236,7 +248,7 @@ impl EngineBuilder {
             wanted.write(dir)?;
             wanted
         };
-        Engine::load(dir, analyzer, meta, &self.salt)
+        Engine::load(dir, analyzer, meta, &self.salt, self.commit_every)
     }
 
     /// Creates an empty engine in `dir` (which must not hold one) that already knows the
@@ -435,6 +447,7 @@ pub struct Engine {
     scorer: Scorer,
     meta: Meta,
     salt: String,
+    commit_every: usize,
     fields: Fields,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
@@ -574,7 +587,13 @@ impl Engine {
         EngineBuilder::default().open(dir)
     }
 
-    fn load(dir: &Path, analyzer: Analyzer, meta: Meta, salt: &str) -> Result<Engine> {
+    fn load(
+        dir: &Path,
+        analyzer: Analyzer,
+        meta: Meta,
+        salt: &str,
+        commit_every: usize,
+    ) -> Result<Engine> {
         let index_dir = dir.join("index");
         let in_index = |e: tantivy::TantivyError| Error::from(e).in_file(&index_dir);
         let index = Index::open_in_dir(&index_dir).map_err(in_index)?;
@@ -608,6 +627,7 @@ impl Engine {
             analyzer: Arc::new(analyzer),
             meta,
             salt: salt.to_string(),
+            commit_every,
             fields,
             reader,
             writer: Mutex::new(writer),
@@ -681,6 +701,9 @@ impl Engine {
     /// or starts one. The order's id must be new.
     pub fn ingest(&self, order: WorkOrder) -> Result<Ingested> {
         let (seq, verdict, _) = self.decide(Arc::new(order), true)?;
+        if self.commit_every > 0 && self.stats().uncommitted >= self.commit_every as u64 {
+            self.commit()?;
+        }
         Ok(Ingested {
             seq: seq.expect("stored orders get a sequence number"),
             verdict,
@@ -748,8 +771,11 @@ impl Engine {
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let (docs, upto, corpus) = {
             let mut state = self.lock_state();
-            let docs = std::mem::take(&mut state.unsent);
             let upto = state.slots.len().checked_sub(1).map(|u| u as u64);
+            if state.unsent.is_empty() && upto == state.committed_upto {
+                return Ok(()); // nothing new (another thread committed it)
+            }
+            let docs = std::mem::take(&mut state.unsent);
             (docs, upto, state.corpus.clone())
         };
         let in_index = |e: tantivy::TantivyError| Error::from(e).in_file(self.dir.join("index"));
