@@ -60,6 +60,12 @@ pub const DEFAULT_IDLE_DAYS: f32 = 60.0;
 /// steady term weights while the engine has seen few orders.
 const PRIOR_DOCS: u32 = 100;
 
+/// The second look at young tickets ([`Engine::second_look`]) runs when the engine holds a
+/// power of two of orders between these counts, over tickets among its first orders.
+const SECOND_LOOK_FROM: u64 = 16;
+const SECOND_LOOK_UNTIL: u64 = 512;
+const SECOND_LOOK_TICKETS: u64 = 256;
+
 /// How many documents the index query returns per order.
 const QUERY_DOCS: usize = 20;
 /// Bytes per compressed block of the index's document store.
@@ -860,7 +866,12 @@ impl Engine {
             Vec::new()
         };
         let seq = if store {
-            Some(self.record(&mut state, &order, &fingerprint, &decision)?)
+            let seq = self.record(&mut state, &order, &fingerprint, &decision)?;
+            let n = seq + 1;
+            if n.is_power_of_two() && (SECOND_LOOK_FROM..=SECOND_LOOK_UNTIL).contains(&n) {
+                self.second_look(&mut state, &snapshot)?;
+            }
+            Some(seq)
         } else {
             None
         };
@@ -1286,6 +1297,83 @@ impl Engine {
         decision.matched = Some((c.seq, score, c.fingerprint.clone(), c.order.clone()));
         decision.matched_weighed = Some(scored[i].1.clone());
         Ok(decision)
+    }
+
+    /// Looks again at the tickets of an engine's first orders, with the document frequencies
+    /// it has now: decisions made when it had seen a handful of orders weighed terms badly.
+    /// A later ticket whose earliest members agree with an earlier open ticket's (best pair
+    /// at the threshold, mean at the link threshold, as in the batch pass) is merged into it.
+    /// Runs at fixed counts of orders, so the result depends only on the arrival order.
+    fn second_look(&self, state: &mut State, snapshot: &Snapshot) -> Result<()> {
+        let threshold = self.meta.threshold;
+        let link_threshold = threshold * self.meta.link_ratio;
+        let mut young: Vec<u64> = state
+            .tickets
+            .iter()
+            .filter(|(&t, s)| t < SECOND_LOOK_TICKETS && !s.closed)
+            .map(|(&t, _)| t)
+            .collect();
+        young.sort_unstable();
+        let mut weighed: FxHashMap<u64, Fingerprint> = FxHashMap::default();
+        for &t in &young {
+            let reps: Vec<u64> = state.tickets[&t]
+                .members
+                .iter()
+                .take(REPS)
+                .copied()
+                .collect();
+            for m in reps {
+                let mut fp = (*self.fingerprint_of(state, snapshot, m)?).clone();
+                fp.weigh(&state.corpus);
+                weighed.insert(m, fp);
+            }
+        }
+        for (bi, &b) in young.iter().enumerate() {
+            if !state.tickets.contains_key(&b) {
+                continue;
+            }
+            let reps_b: Vec<u64> = state.tickets[&b]
+                .members
+                .iter()
+                .take(REPS)
+                .copied()
+                .collect();
+            let mut best: Option<(f32, u64)> = None;
+            for &a in &young[..bi] {
+                let Some(ta) = state.tickets.get(&a) else {
+                    continue;
+                };
+                let reps_a: Vec<u64> = ta.members.iter().take(REPS).copied().collect();
+                let (mut max, mut total, mut n) = (0.0f32, 0.0f32, 0usize);
+                for x in &reps_a {
+                    for y in &reps_b {
+                        let (Some(fx), Some(fy)) = (weighed.get(x), weighed.get(y)) else {
+                            continue;
+                        };
+                        let s = self.scorer.score(fx, fy);
+                        max = max.max(s);
+                        total += s;
+                        n += 1;
+                    }
+                }
+                if n > 0
+                    && max >= threshold
+                    && total / n as f32 >= link_threshold
+                    && best.is_none_or(|(bs, _)| max > bs)
+                {
+                    best = Some((max, a));
+                }
+            }
+            if let Some((_, a)) = best {
+                state.merge(a, b);
+                let mut merge = TantivyDocument::new();
+                merge.add_u64(self.fields.kind, KIND_MERGE);
+                merge.add_u64(self.fields.ticket, a);
+                merge.add_u64(self.fields.other, b);
+                state.unsent.push(merge);
+            }
+        }
+        Ok(())
     }
 
     /// Stores a decided order in the state and queues its document.
