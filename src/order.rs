@@ -25,7 +25,7 @@ impl OrderId {
 
 impl fmt::Display for OrderId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 
@@ -167,7 +167,7 @@ impl Channel {
 
 impl fmt::Display for Channel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        f.pad(self.name())
     }
 }
 
@@ -296,7 +296,7 @@ impl Relation {
 
 impl fmt::Display for Relation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        f.pad(self.name())
     }
 }
 
@@ -354,6 +354,12 @@ impl Ticket {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn display_respects_width() {
+        assert_eq!(format!("[{:<8}]", OrderId::from("A1")), "[A1      ]");
+        assert_eq!(format!("[{:>7}]", Channel::Weibo), "[  weibo]");
+    }
+
     #[test]
     fn channels_round_trip_through_json_and_postcard() {
         for c in Channel::ALL {

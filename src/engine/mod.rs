@@ -1031,7 +1031,7 @@ impl Engine {
         let doc: TantivyDocument = searcher
             .doc(addr)
             .map_err(|e| Error::from(e).in_file(self.dir.join("index")))?;
-        StoredOrder::from_doc(&doc, &self.fields)
+        StoredOrder::from_doc(&doc, &self.fields).map_err(|e| e.in_file(self.dir.join("index")))
     }
 
     fn fetch_by_seq(&self, searcher: &Searcher, seq: u64) -> Result<Option<StoredOrder>> {
