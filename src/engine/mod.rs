@@ -564,9 +564,9 @@ impl FingerprintCache {
 /// What one decision found, before it is stored.
 struct Decision {
     ticket: Option<u64>,
-    matched: Option<(u64, f32, Arc<Fingerprint>, Source)>,
+    matched: Option<(u64, f32, Source)>,
     recurrence_of: Option<u64>,
-    canonical: Option<(u64, Arc<Fingerprint>)>,
+    canonical: Option<Arc<Fingerprint>>,
     weighed: Fingerprint,
     matched_weighed: Option<Fingerprint>,
     /// Tickets merged into `ticket` because the order joins them too.
@@ -834,8 +834,13 @@ impl Engine {
             ))));
         }
         // Outside the lock: segmentation, the index query and fetching the hits.
-        let fingerprint = Arc::new(self.analyzer.fingerprint(&order, &self.salt));
-        let terms = self.query_terms(&order, &fingerprint);
+        let mut terms: Vec<String> = Vec::new();
+        let fingerprint = Arc::new(self.analyzer.fingerprint_with_terms(
+            &order,
+            &self.salt,
+            |_, t| terms.push(t.to_string()),
+        ));
+        let terms = self.query_terms(terms, &fingerprint);
         let priors: Vec<(TermHash, f32)> = terms
             .iter()
             .map(|t| (term_hash(t), self.analyzer.prior_probability(t)))
@@ -886,7 +891,7 @@ impl Engine {
             })
             .collect();
         let verdict = match (&decision.ticket, &decision.matched) {
-            (Some(t), Some((mseq, score, _, source))) => {
+            (Some(t), Some((mseq, score, source))) => {
                 let canonical = state.order_ids[*t as usize].clone();
                 let matched = state.order_ids[*mseq as usize].clone();
                 let ticket = verdict_ticket(&state, *t);
@@ -895,7 +900,7 @@ impl Engine {
                     .iter()
                     .map(|&m| verdict_ticket(&state, m))
                     .collect();
-                let (_, canon_fp) = decision.canonical.clone().expect("set with a match");
+                let canon_fp = decision.canonical.clone().expect("set with a match");
                 drop(state);
                 let relation =
                     if canon_fp.reporter.is_some() && canon_fp.reporter == fingerprint.reporter {
@@ -929,9 +934,9 @@ impl Engine {
         Ok((seq, verdict, candidates))
     }
 
-    /// The order's distinct content terms and place-core words, for the index query.
-    fn query_terms(&self, order: &WorkOrder, fp: &Fingerprint) -> Vec<String> {
-        let mut terms = self.analyzer.term_strings(order);
+    /// The order's distinct content terms (as fingerprinting met them) and place-core words,
+    /// sorted, for the index query.
+    fn query_terms(&self, mut terms: Vec<String>, fp: &Fingerprint) -> Vec<String> {
         let tok = self.analyzer.tokenizer();
         let mut words = Vec::new();
         for place in &fp.places {
@@ -1293,8 +1298,8 @@ impl Engine {
         };
         decision.ticket = Some(ticket);
         decision.merged = merged;
-        decision.canonical = Some((ticket, canon_fp));
-        decision.matched = Some((c.seq, score, c.fingerprint.clone(), c.order.clone()));
+        decision.canonical = Some(canon_fp);
+        decision.matched = Some((c.seq, score, c.order.clone()));
         decision.matched_weighed = Some(scored[i].1.clone());
         Ok(decision)
     }
@@ -1365,15 +1370,20 @@ impl Engine {
                 }
             }
             if let Some((_, a)) = best {
-                state.merge(a, b);
-                let mut merge = TantivyDocument::new();
-                merge.add_u64(self.fields.kind, KIND_MERGE);
-                merge.add_u64(self.fields.ticket, a);
-                merge.add_u64(self.fields.other, b);
-                state.unsent.push(merge);
+                self.merge_tickets(state, a, b);
             }
         }
         Ok(())
+    }
+
+    /// Merges ticket `from` into the earlier ticket `into` and queues the merge's document.
+    fn merge_tickets(&self, state: &mut State, into: u64, from: u64) {
+        state.merge(into, from);
+        let mut merge = TantivyDocument::new();
+        merge.add_u64(self.fields.kind, KIND_MERGE);
+        merge.add_u64(self.fields.ticket, into);
+        merge.add_u64(self.fields.other, from);
+        state.unsent.push(merge);
     }
 
     /// Stores a decided order in the state and queues its document.
@@ -1389,12 +1399,7 @@ impl Engine {
         let minute = fingerprint.minute;
         let doc = self.document(seq, ticket, decision.recurrence_of, order, fingerprint)?;
         for &from in &decision.merged {
-            state.merge(ticket, from);
-            let mut merge = TantivyDocument::new();
-            merge.add_u64(self.fields.kind, KIND_MERGE);
-            merge.add_u64(self.fields.ticket, ticket);
-            merge.add_u64(self.fields.other, from);
-            state.unsent.push(merge);
+            self.merge_tickets(state, ticket, from);
         }
         state.push(
             seq,
@@ -1403,12 +1408,7 @@ impl Engine {
             order.id.clone(),
             decision.recurrence_of,
         );
-        if let std::collections::hash_map::Entry::Vacant(v) =
-            state.content_keys.entry(fingerprint.content_key)
-        {
-            v.insert(seq);
-            state.corpus.add(fingerprint);
-        }
+        state.count_terms(seq, fingerprint);
         for (h, _) in &fingerprint.terms {
             state.pending_postings.entry(*h).or_default().push(seq);
         }
@@ -1510,12 +1510,7 @@ impl Engine {
                 let fp = Arc::new(fp);
                 let doc = self.document(seq, ticket, None, order, &fp)?;
                 state.push(seq, ticket, fp.minute, order.id.clone(), None);
-                if let std::collections::hash_map::Entry::Vacant(v) =
-                    state.content_keys.entry(fp.content_key)
-                {
-                    v.insert(seq);
-                    state.corpus.add(&fp);
-                }
+                state.count_terms(seq, &fp);
                 state.unsent.push(doc);
             }
             drop(state);
@@ -1566,6 +1561,17 @@ impl State {
         t.members.push(seq);
         t.last_minute = t.last_minute.max(minute);
         self.max_minute = self.max_minute.max(minute);
+    }
+
+    /// Counts a new order's terms in the document frequencies, unless it repeats the content
+    /// of an earlier order (reposts are counted once, as in the batch pass).
+    fn count_terms(&mut self, seq: u64, fingerprint: &Fingerprint) {
+        if let std::collections::hash_map::Entry::Vacant(v) =
+            self.content_keys.entry(fingerprint.content_key)
+        {
+            v.insert(seq);
+            self.corpus.add(fingerprint);
+        }
     }
 
     /// Moves every member of ticket `from` into ticket `into` (an earlier one).
