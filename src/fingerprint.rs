@@ -32,7 +32,7 @@ pub fn term_hash(term: &str) -> TermHash {
 const TITLE_TERM_WEIGHT: f32 = 2.0;
 
 /// Bumped whenever a code change alters what fingerprints hold, so stored ones are rebuilt.
-const ANALYZER_REVISION: u32 = 1;
+const ANALYZER_REVISION: u32 = 2;
 
 /// Cap on the characters of text used for matching; the full text is kept in outputs.
 pub const DEFAULT_MAX_MATCH_CHARS: usize = 4000;
@@ -230,7 +230,7 @@ impl Analyzer {
         admin.sort();
         admin.dedup();
         places.sort();
-        places.dedup_by(|a, b| a.kind == b.kind && a.core == b.core);
+        places.dedup_by(crate::text::extract::same_place_keeping_number);
         let place_terms = places
             .iter()
             .map(|p| {
@@ -267,6 +267,11 @@ impl Analyzer {
                 title.clone()
             };
             COUNTER_STANCE_CUES.iter().any(|c| head.contains(c))
+                || head.match_indices(PASSIVE_DEMAND).any(|(at, _)| {
+                    let after: String =
+                        head[at + PASSIVE_DEMAND.len()..].chars().take(12).collect();
+                    ENFORCEMENT_WORDS.iter().any(|w| after.contains(w))
+                })
         };
         let title = strip_title_template(&title);
         // Fingerprints live for the whole batch pass, a million at a time: no spare capacity.
@@ -346,8 +351,17 @@ impl Analyzer {
                 || !w.chars().any(|c| c.is_alphabetic())
                 || tok.word_freq(w).is_some_and(|f| f >= COMMON_WORD_FREQ)
         };
+        // At the end, a single character is only cut when it is a stop word: it is often a
+        // suffix the core already holds ("鸬鹚湾" of the road 鸬鹚湾路).
+        let generic_end = |w: &str| {
+            if w.chars().count() == 1 {
+                tok.is_stopword(w)
+            } else {
+                generic(w)
+            }
+        };
         let start = words.iter().position(|w| !generic(w));
-        let end = words.iter().rposition(|w| !generic(w));
+        let end = words.iter().rposition(|w| !generic_end(w));
         let (Some(start), Some(end)) = (start, end) else {
             return false;
         };
@@ -433,7 +447,9 @@ const COUNTER_STANCE_CUES: &[&str] = &[
     "反对",
     "不同意",
     "抵制",
-    "被要求",
+    "不让跳",
+    "不让摆",
+    "不让经营",
     "被禁止",
     "被关停",
     "被取缔",
@@ -442,6 +458,15 @@ const COUNTER_STANCE_CUES: &[&str] = &[
     "禁止跳舞",
     "不让我们",
     "要求恢复",
+];
+
+/// "被要求", a counter cue only when an enforcement follows it: "养殖场被要求月底前关停"
+/// pushes back, "买房被要求必须房车同签" complains.
+const PASSIVE_DEMAND: &str = "被要求";
+
+/// Enforcements that, after [`PASSIVE_DEMAND`], make an order push back.
+const ENFORCEMENT_WORDS: &[&str] = &[
+    "关停", "拆除", "搬迁", "停业", "停产", "腾退", "取缔", "停工",
 ];
 
 /// Words that frame a title rather than say anything ("关于…的投诉"): removed before titles
@@ -623,6 +648,15 @@ mod tests {
         let mut o = WorkOrder::new(id, text);
         o.title = title.into();
         o
+    }
+
+    #[test]
+    fn a_passive_demand_pushes_back_only_before_an_enforcement() {
+        let a = analyzer();
+        let fp = |title: &str| a.fingerprint(&order("x", title, "正文"), "").counter_stance;
+        assert!(fp("关于丰穰养殖场被要求月底前关停的诉求"));
+        assert!(!fp("买房被要求必须房车同签，合理吗"));
+        assert!(fp("反对砚池新村6栋加装电梯"));
     }
 
     #[test]

@@ -260,8 +260,8 @@ impl Scorer {
             }
         } else if let Some((i, j)) = p.place_conflict {
             PlaceEvidence::Conflict {
-                a: a.places[i].name.clone(),
-                b: b.places[j].name.clone(),
+                a: a.places[i].full_name(),
+                b: b.places[j].full_name(),
             }
         } else {
             PlaceEvidence::Unknown
@@ -381,10 +381,20 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
     let mut best: Option<(PlaceMatch, f32)> = None;
     let mut conflict: Option<(usize, usize)> = None;
     let mut cross_kind: Option<(usize, usize)> = None;
+    // One road at two house numbers: two addresses ("沙湾路88号", "沙湾路126号").
+    let mut numbers_differ: Option<(usize, usize)> = None;
     for (i, pa) in a.places.iter().enumerate() {
         for (j, pb) in b.places.iter().enumerate() {
             let same_kind = pa.kind == pb.kind || compatible(pa.kind, pb.kind);
             let sim = place_similarity(pa, pb);
+            if pa.kind == PlaceKind::Road
+                && pb.kind == PlaceKind::Road
+                && sim >= 0.5
+                && matches!((pa.number, pb.number), (Some(x), Some(y)) if x != y)
+            {
+                numbers_differ.get_or_insert((i, j));
+                continue;
+            }
             // One name under two suffixes (星汉路, 星汉公馆, 星汉中心项目) is one area: it
             // agrees, though less than one name under one suffix.
             let kind_factor = if same_kind { 1.0 } else { CROSS_KIND_AGREEMENT };
@@ -435,6 +445,9 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
         best = None;
     }
 
+    if best.is_none() && conflict.is_none() {
+        conflict = numbers_differ;
+    }
     // A place named with a suffix on one side and mentioned bare on the other
     // ("金桂坊小区" / "金桂坊北门被锁").
     if best.is_none() && conflict.is_none() && !admin_conflict {
@@ -673,6 +686,23 @@ mod tests {
         ]);
         let (score, why) = Scorer::default().explain(&f[0], &f[1], analyzer().problems());
         assert!(score < crate::DEFAULT_THRESHOLD, "{score} {why:?}");
+    }
+
+    #[test]
+    fn one_road_at_two_house_numbers_is_two_places() {
+        let f = fps(&[
+            "沙湾路88号烧烤店油烟扰民，烟味很大",
+            "沙湾路126号饭店后厨油烟扰民，烟味很大",
+            "沙湾路126号饭店排烟口油烟扰民",
+        ]);
+        let (score, why) = Scorer::default().explain(&f[0], &f[1], analyzer().problems());
+        assert!(
+            matches!(&why.place, PlaceEvidence::Conflict { a, b } if a == "沙湾路88号" && b == "沙湾路126号"),
+            "{why:?}"
+        );
+        let (same, why) = Scorer::default().explain(&f[1], &f[2], analyzer().problems());
+        assert!(matches!(why.place, PlaceEvidence::Agree { .. }), "{why:?}");
+        assert!(score < same - 0.3, "{score} vs {same}");
     }
 
     #[test]

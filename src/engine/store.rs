@@ -24,8 +24,8 @@ use crate::order::WorkOrder;
 use crate::score::ScoreWeights;
 
 /// The on-disk format version; bumped on any incompatible change to the files (2: channels
-/// are stored by name).
-pub const FORMAT_VERSION: u32 = 2;
+/// are stored by name; 3: places in fingerprints carry house numbers).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The name the jieba tokenizer is registered under in the index.
 pub(crate) const JIEBA: &str = "complaint_dedup_jieba";

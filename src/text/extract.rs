@@ -56,6 +56,19 @@ pub struct Place {
     pub core: String,
     /// The name as found, core and suffix ("桂语新城小区").
     pub name: String,
+    /// For a road, the house number written right after it ("沙湾路88号" has 88): two
+    /// different numbers on one road are two addresses.
+    pub number: Option<u32>,
+}
+
+impl Place {
+    /// The name with its house number, if it has one ("沙湾路88号").
+    pub fn full_name(&self) -> String {
+        match self.number {
+            Some(n) => format!("{}{n}号", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 /// Index of a problem class in the [`ProblemLexicon`].
@@ -209,6 +222,8 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("佳园", Some(Residential)),
         ("名都", Some(Residential)),
         ("豪庭", Some(Residential)),
+        ("雅居", Some(Residential)),
+        ("雅筑", Some(Residential)),
         ("苑", Some(Residential)),
         ("府", Some(Residential)),
         ("湾", Some(Residential)),
@@ -244,6 +259,11 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("搅拌站", Some(Company)),
         ("养殖场", Some(Company)),
         ("物业", Some(Company)),
+        ("置业", Some(Company)),
+        ("地产", Some(Company)),
+        ("房地产", Some(Company)),
+        // Training centres go by their brand: "启睿未来教育", "智趣方舟教育".
+        ("教育", Some(Company)),
         ("工地", Some(Site)),
         ("项目", Some(Site)),
         ("市场", Some(Business)),
@@ -339,6 +359,23 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("城建", None),
         ("进城", None),
         ("全城", None),
+        ("义务教育", None),
+        ("学前教育", None),
+        ("职业教育", None),
+        ("素质教育", None),
+        ("家庭教育", None),
+        ("继续教育", None),
+        ("高等教育", None),
+        ("思想教育", None),
+        ("安全教育", None),
+        ("批评教育", None),
+        ("教育局", None),
+        ("教育厅", None),
+        ("教育部", None),
+        ("教育部门", None),
+        ("教育机构", None),
+        ("教育培训", None),
+        ("教育资源", None),
     ]
 };
 
@@ -572,6 +609,7 @@ impl PlaceFinder {
                 kind,
                 core: core.to_string(),
                 name: format!("{core}{suffix}"),
+                number: None,
             });
         }
         let mut found: Vec<Place> = out.drain(start_len..).collect();
@@ -619,6 +657,7 @@ impl PlaceFinder {
                     if kind == PlaceKind::Road && last.kind == PlaceKind::Residential {
                         last.kind = PlaceKind::Road;
                         last.core = last.name.clone();
+                        last.number = house_number(&text[m.end()..]);
                     }
                     last.name.push_str(suffix);
                 }
@@ -641,15 +680,37 @@ impl PlaceFinder {
                 kind,
                 core: core.to_string(),
                 name: format!("{core}{suffix}"),
+                number: (kind == PlaceKind::Road)
+                    .then(|| house_number(&text[m.end()..]))
+                    .flatten(),
             });
             prev_place_end = Some(m.end());
         }
         let found = &mut out[start_len..];
         found.sort();
         let mut deduped: Vec<Place> = out.drain(start_len..).collect();
-        deduped.dedup_by(|a, b| a.kind == b.kind && a.core == b.core);
+        deduped.dedup_by(same_place_keeping_number);
         out.extend(deduped);
     }
+}
+
+/// Whether `later` names the place `kept` names; if so, `kept` takes a house number only
+/// `later` has (the title says "沙湾路", the text "沙湾路126号"). For `Vec::dedup_by`.
+pub(crate) fn same_place_keeping_number(later: &mut Place, kept: &mut Place) -> bool {
+    let same = later.kind == kept.kind && later.core == kept.core;
+    if same && kept.number.is_none() {
+        kept.number = later.number;
+    }
+    same
+}
+
+/// The house number at the start of `rest` ("88号…" gives 88), if there is one.
+fn house_number(rest: &str) -> Option<u32> {
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 5 || !rest[digits..].starts_with('号') {
+        return None;
+    }
+    rest[..digits].parse().ok()
 }
 
 /// How well two places agree, in [0, 1]: their cores by [`core_similarity`], or 1 when one
@@ -745,6 +806,35 @@ mod tests {
         assert_eq!(
             cores("我住在锦绣江南滨江苑，旁边的金沙路上有个搅拌站"),
             vec![(Residential, "锦绣江南滨江".into()), (Road, "金沙".into())]
+        );
+    }
+
+    #[test]
+    fn house_numbers_follow_roads() {
+        let mut out = Vec::new();
+        PlaceFinder::new().find("沙湾路88号烧烤店门口，隔壁沙湾路口", &mut out);
+        let numbered: Vec<(&str, Option<u32>)> =
+            out.iter().map(|p| (p.name.as_str(), p.number)).collect();
+        assert!(numbered.contains(&("沙湾路", Some(88))), "{numbered:?}");
+        out.clear();
+        PlaceFinder::new().find("鸬鹚湾路1200号", &mut out);
+        assert_eq!(out[0].number, Some(1200));
+        assert_eq!(out[0].full_name(), "鸬鹚湾路1200号");
+        assert_eq!(house_number("88栋"), None);
+        assert_eq!(house_number("号"), None);
+        assert_eq!(house_number("1234567号"), None);
+    }
+
+    #[test]
+    fn brands_of_training_centres_are_names_and_education_words_are_not() {
+        assert_eq!(
+            cores("家长们在智趣方舟教育门口"),
+            vec![(PlaceKind::Company, "智趣方舟".into())]
+        );
+        assert!(cores("区教育局说义务教育阶段不收费").is_empty());
+        assert_eq!(
+            cores("汀兰雅居2栋"),
+            vec![(PlaceKind::Residential, "汀兰".into())]
         );
     }
 
