@@ -87,6 +87,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .map(|&j| (scorer.score(&fps[i], &fps[j]), j))
                     .max_by(|x, y| x.0.total_cmp(&y.0));
                 let Some((s, j)) = best else { continue };
+                let mut all: Vec<f32> = main
+                    .iter()
+                    .map(|&j| scorer.score(&fps[i], &fps[j]))
+                    .collect();
+                all.sort_by(|x, y| y.total_cmp(x));
+                let top: Vec<String> = all.iter().take(6).map(|x| format!("{x:.2}")).collect();
+                println!("  scores against the main group: {}", top.join(" "));
                 let (_, why) = scorer.explain(&fps[i], &fps[j], analyzer.problems());
                 println!("{event} {s:.3}\n  {}\n  {}", show(i), show(j));
                 println!("  {}", serde_json::to_string(&why)?);
