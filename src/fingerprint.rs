@@ -385,6 +385,21 @@ impl Analyzer {
         }) {
             return false;
         }
+        // "里" ends lane names (蕉窗里) but far more often means "inside" (天井里, 房价里,
+        // 井里): after an ordinary word it is not a place.
+        if suffix == "里" {
+            let last = words[end];
+            let ordinary = if chars == 1 {
+                tok.word_freq(last)
+                    .is_some_and(|f| f >= COMMON_WORD_FREQ / 2)
+            } else {
+                last.chars().count() >= 2
+                    && tok.word_freq(last).is_some_and(|f| f >= RARE_WORD_FREQ)
+            };
+            if ordinary {
+                return false;
+            }
+        }
         if chars == 1 {
             let name = format!("{core}{suffix}");
             if suffix.chars().count() != 1 || suffix == "城" || tok.knows_word(&name) {
@@ -439,6 +454,11 @@ const GENERIC_CORE_WORDS: &[&str] = &[
     "各",
     "多个",
     "一些",
+    "农贸",
+    "批发",
+    "建材",
+    "农产品",
+    "综合",
 ];
 
 /// Cues in a title or opening that an order pushes back against a demand or an enforcement
@@ -648,6 +668,22 @@ mod tests {
         let mut o = WorkOrder::new(id, text);
         o.title = title.into();
         o
+    }
+
+    #[test]
+    fn li_after_an_ordinary_word_means_inside() {
+        let a = analyzer();
+        let names = |text: &str| -> Vec<String> {
+            a.fingerprint(&order("x", "", text), "")
+                .places
+                .into_iter()
+                .map(|p| p.name)
+                .collect()
+        };
+        assert_eq!(names("天井里全是积水"), Vec::<String>::new());
+        assert_eq!(names("开发商把车位捆绑在房价里"), Vec::<String>::new());
+        assert_eq!(names("蕉窗里小区门口"), vec!["蕉窗里小区".to_string()]);
+        assert_eq!(names("新美多农贸市场门口"), vec!["新美多市场".to_string()]);
     }
 
     #[test]

@@ -317,8 +317,12 @@ impl Scorer {
         if p.admin_conflict {
             s -= w.admin_conflict;
         }
-        if let Some((_, sim)) = p.place {
+        if let Some((m, sim)) = p.place {
             s += w.place_agree * sim;
+            if m == PlaceMatch::SharedNames {
+                // Name words shared weakly say little more than nothing about the place.
+                s -= w.place_unknown * (1.0 - sim / MENTION_AGREEMENT).max(0.0);
+            }
         } else if p.place_conflict.is_none() {
             // Nothing says it is the same place: city-wide topics (入学, 补课) look alike
             // without being one problem, so the text must carry the match.
@@ -468,8 +472,8 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
     // Rare name words both share ("澜庭", "润昇") point at one entity even where no suffix
     // names it; how strongly depends on how rare they are in this corpus.
     if best.is_none() && conflict.is_none() && !admin_conflict {
-        let overlap = shared_entity_idf(a, b);
-        let strength = ((overlap - ENTITY_IDF_FLOOR) / ENTITY_IDF_SPAN).clamp(0.0, 1.0);
+        let (overlap, smaller_mass) = shared_entity_idf(a, b);
+        let strength = shared_names_strength(overlap, smaller_mass);
         if strength > 0.0 {
             best = Some((PlaceMatch::SharedNames, strength * MENTION_AGREEMENT));
         }
@@ -579,8 +583,30 @@ const ENTITY_IDF_FLOOR: f32 = 2.5;
 /// Summed IDF above the floor at which shared name words agree fully.
 const ENTITY_IDF_SPAN: f32 = 2.5;
 
-fn shared_entity_idf(a: &Fingerprint, b: &Fingerprint) -> f32 {
+/// Share of the shorter side's name-word IDF mass that, shared, lets shared name words agree
+/// fully.
+const ENTITY_SHARE_FULL: f32 = 0.5;
+
+/// How strongly shared name words agree on the entity, in [0, 1], from their summed IDF and
+/// the smaller of the two orders' summed name-word IDFs.
+///
+/// One rare word two long letters share is a coincidence; in a short post that names little
+/// else it is the entity: the shared words must be rare and also a good share of the names
+/// the shorter side holds.
+fn shared_names_strength(overlap: f32, smaller_mass: f32) -> f32 {
+    if smaller_mass <= 0.0 {
+        return 0.0;
+    }
+    let rarity = ((overlap - ENTITY_IDF_FLOOR) / ENTITY_IDF_SPAN).clamp(0.0, 1.0);
+    rarity * (overlap / smaller_mass / ENTITY_SHARE_FULL).min(1.0)
+}
+
+/// The summed IDF of the name words two orders share, and the smaller of the two orders'
+/// summed name-word IDFs.
+fn shared_entity_idf(a: &Fingerprint, b: &Fingerprint) -> (f32, f32) {
     let (x, y) = (&a.entity_terms, &b.entity_terms);
+    let mass = |v: &[(crate::fingerprint::TermHash, f32)]| v.iter().map(|(_, w)| w).sum::<f32>();
+    let smaller = mass(x).min(mass(y));
     let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
     while i < x.len() && j < y.len() {
         match x[i].0.cmp(&y[j].0) {
@@ -593,7 +619,7 @@ fn shared_entity_idf(a: &Fingerprint, b: &Fingerprint) -> f32 {
             }
         }
     }
-    sum
+    (sum, smaller)
 }
 
 /// Normalised Levenshtein similarity from which two addresses are one place.
@@ -703,6 +729,17 @@ mod tests {
         let (same, why) = Scorer::default().explain(&f[1], &f[2], analyzer().problems());
         assert!(matches!(why.place, PlaceEvidence::Agree { .. }), "{why:?}");
         assert!(score < same - 0.3, "{score} vs {same}");
+    }
+
+    #[test]
+    fn one_name_word_shared_by_long_letters_is_not_the_place() {
+        // A short post whose only name word is shared (IDF 6 of 6) names the entity; two
+        // letters that share one name word among many (6 of 40) do not.
+        assert_eq!(shared_names_strength(6.0, 6.0), 1.0);
+        assert!(shared_names_strength(6.0, 40.0) < 0.4);
+        // Rarity still counts: a common shared word says nothing however short the texts.
+        assert_eq!(shared_names_strength(2.0, 2.0), 0.0);
+        assert_eq!(shared_names_strength(0.0, 0.0), 0.0);
     }
 
     #[test]
