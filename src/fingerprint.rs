@@ -338,6 +338,9 @@ impl Analyzer {
     /// one-character core survives only if core and suffix are not an ordinary word together
     /// (澜庭 yes, 果园 no).
     fn clean_place(&self, place: &mut Place) -> bool {
+        if place.kind == PlaceKind::Route {
+            return true;
+        }
         let suffix = place.name[place.core.len()..].to_string();
         let words = self.tokenizer.segment(&place.core);
         let tok = &self.tokenizer;

@@ -457,7 +457,11 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
     if best.is_none() && conflict.is_none() && !admin_conflict {
         let mention = |x: &Fingerprint, y: &Fingerprint, flip: bool| {
             x.places.iter().enumerate().find_map(|(i, p)| {
-                (is_identifying(p.kind) && y.mentions(&x.place_terms[i])).then(|| {
+                // A line's number alone is no mention of it.
+                (is_identifying(p.kind)
+                    && p.kind != PlaceKind::Route
+                    && y.mentions(&x.place_terms[i]))
+                .then(|| {
                     let w = MENTION_AGREEMENT * kind_weight(p.kind);
                     if flip {
                         (PlaceMatch::MentionedInA(i), w)
@@ -740,6 +744,23 @@ mod tests {
         // Rarity still counts: a common shared word says nothing however short the texts.
         assert_eq!(shared_names_strength(2.0, 2.0), 0.0);
         assert_eq!(shared_names_strength(0.0, 0.0), 0.0);
+    }
+
+    #[test]
+    fn two_bus_lines_are_two_problems() {
+        let f = fps(&[
+            "F市32路车不按时发车，等了四十分钟",
+            "F市52路车不按时发车，等了半小时",
+            "32路公交车经常不按时发车",
+        ]);
+        let (other, why) = Scorer::default().explain(&f[0], &f[1], analyzer().problems());
+        assert!(
+            matches!(&why.place, PlaceEvidence::Conflict { a, b } if a == "32路" && b == "52路"),
+            "{why:?}"
+        );
+        let (same, why) = Scorer::default().explain(&f[0], &f[2], analyzer().problems());
+        assert!(matches!(why.place, PlaceEvidence::Agree { .. }), "{why:?}");
+        assert!(other < crate::DEFAULT_THRESHOLD && same > other, "{other} {same}");
     }
 
     #[test]

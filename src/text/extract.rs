@@ -39,6 +39,8 @@ pub enum PlaceKind {
     Hospital,
     /// A park, square, station or other public facility.
     Public,
+    /// A bus or metro line ("32路", "3号线"): two different lines are two problems.
+    Route,
     /// A city (市): found by [`PlaceFinder::find_admin`], never among places.
     City,
     /// A district or county (区, 县).
@@ -252,6 +254,7 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("隧道", Some(Road)),
         ("高速", Some(Road)),
         ("路口", Some(Road)),
+        ("号线", Some(Route)),
         ("村", Some(Village)),
         ("公司", Some(Company)),
         ("集团", Some(Company)),
@@ -665,6 +668,29 @@ impl PlaceFinder {
                 prev_place_end = Some(m.end());
                 continue;
             }
+            // A number before 路 is a bus line ("32路"), before 号线 a metro line ("地铁3号线"
+            // is line 3).
+            let digits = core.len() - core.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+            let line = &core[core.len() - digits..];
+            if kind == PlaceKind::Route && digits == 0 {
+                prev_place_end = None;
+                continue;
+            }
+            let numbered =
+                (1..=4).contains(&digits) && (digits == core.len() || kind == PlaceKind::Route);
+            if numbered && (suffix == "路" || kind == PlaceKind::Route) {
+                // Bus 3 and metro line 3 are two lines: the suffix stays in the core.
+                let core = format!("{line}{suffix}");
+                prev_end = m.end();
+                out.push(Place {
+                    kind: PlaceKind::Route,
+                    name: core.clone(),
+                    core,
+                    number: None,
+                });
+                prev_place_end = None;
+                continue;
+            }
             let cjk = core.chars().filter(|c| is_cjk(*c)).count();
             // A name needs two characters, or one before a one-character residential suffix
             // ("澜庭" for 云谷澜庭; the analyzer drops those that are ordinary words, like 果园).
@@ -716,6 +742,10 @@ fn house_number(rest: &str) -> Option<u32> {
 /// How well two places agree, in [0, 1]: their cores by [`core_similarity`], or 1 when one
 /// full name contains the other ("澜庭" in "云谷澜庭").
 pub fn place_similarity(a: &Place, b: &Place) -> f32 {
+    if a.kind == PlaceKind::Route || b.kind == PlaceKind::Route {
+        // Lines agree only by number: 32路 and 52路 are two lines.
+        return if a.name == b.name { 1.0 } else { 0.0 };
+    }
     let (na, nb) = (&a.name, &b.name);
     if na.chars().count() >= 2
         && nb.chars().count() >= 2
@@ -836,6 +866,18 @@ mod tests {
             cores("汀兰雅居2栋"),
             vec![(PlaceKind::Residential, "汀兰".into())]
         );
+    }
+
+    #[test]
+    fn numbered_lines_are_routes() {
+        assert_eq!(
+            cores("F市32路车不按时发车，地铁3号线也挤"),
+            vec![
+                (PlaceKind::Route, "32路".into()),
+                (PlaceKind::Route, "3号线".into())
+            ]
+        );
+        assert!(cores("双向2车道").is_empty());
     }
 
     #[test]
