@@ -375,17 +375,20 @@ impl Analyzer {
         }
         // Functional suffixes (公司, 工地, 医院) follow ordinary words as often as names
         // ("劳务公司", "供电公司"): there the core needs a rare word to be a name.
-        if matches!(
+        // 学校 too: "暑假学校", "这所民办学校".
+        if (matches!(
             place.kind,
             PlaceKind::Company
                 | PlaceKind::Site
                 | PlaceKind::Business
                 | PlaceKind::Hospital
                 | PlaceKind::Public
-        ) && words[start..=end].iter().all(|w| {
-            // Single characters say nothing either way: jieba counts each of them high.
-            w.chars().count() >= 2 && tok.word_freq(w).is_some_and(|f| f >= RARE_WORD_FREQ)
-        }) {
+        ) || suffix == "学校")
+            && words[start..=end].iter().all(|w| {
+                // Single characters say nothing either way: jieba counts each of them high.
+                w.chars().count() >= 2 && tok.word_freq(w).is_some_and(|f| f >= RARE_WORD_FREQ)
+            })
+        {
             return false;
         }
         // "里" ends lane names (蕉窗里) but far more often means "inside" (天井里, 房价里,
@@ -674,7 +677,7 @@ mod tests {
     }
 
     #[test]
-    fn li_after_an_ordinary_word_means_inside() {
+    fn ordinary_words_before_suffixes_are_not_names() {
         let a = analyzer();
         let names = |text: &str| -> Vec<String> {
             a.fingerprint(&order("x", "", text), "")
@@ -687,6 +690,9 @@ mod tests {
         assert_eq!(names("开发商把车位捆绑在房价里"), Vec::<String>::new());
         assert_eq!(names("蕉窗里小区门口"), vec!["蕉窗里小区".to_string()]);
         assert_eq!(names("新美多农贸市场门口"), vec!["新美多市场".to_string()]);
+        // 学校 after an ordinary word is no school's name either.
+        assert_eq!(names("暑假学校组织补课"), Vec::<String>::new());
+        assert_eq!(names("楚英实验学校补课"), vec!["楚英实验学校".to_string()]);
     }
 
     #[test]

@@ -760,7 +760,10 @@ mod tests {
         );
         let (same, why) = Scorer::default().explain(&f[0], &f[2], analyzer().problems());
         assert!(matches!(why.place, PlaceEvidence::Agree { .. }), "{why:?}");
-        assert!(other < crate::DEFAULT_THRESHOLD && same > other, "{other} {same}");
+        assert!(
+            other < crate::DEFAULT_THRESHOLD && same > other,
+            "{other} {same}"
+        );
     }
 
     #[test]

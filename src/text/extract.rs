@@ -691,6 +691,20 @@ impl PlaceFinder {
                 prev_place_end = None;
                 continue;
             }
+            // "k9县二中", "宁乡一中": a numbered school is named by the unit before it.
+            if core.is_empty() && matches!(suffix, "一中" | "二中" | "三中") {
+                if let Some(unit) = unit_before(before) {
+                    prev_end = m.end();
+                    out.push(Place {
+                        kind,
+                        core: unit.to_string(),
+                        name: format!("{unit}{suffix}"),
+                        number: None,
+                    });
+                    prev_place_end = Some(m.end());
+                    continue;
+                }
+            }
             let cjk = core.chars().filter(|c| is_cjk(*c)).count();
             // A name needs two characters, or one before a one-character residential suffix
             // ("澜庭" for 云谷澜庭; the analyzer drops those that are ordinary words, like 果园).
@@ -728,6 +742,30 @@ pub(crate) fn same_place_keeping_number(later: &mut Place, kept: &mut Place) -> 
         kept.number = later.number;
     }
     same
+}
+
+/// The administrative unit `before` ends with, suffix included ("k9县", "宁乡市"): one to
+/// four letters, digits or characters before 县, 市 or 区.
+fn unit_before(before: &str) -> Option<&str> {
+    let head = before.strip_suffix(['县', '市', '区'])?;
+    // An anonymised code ("k9") is all letters and digits; a name is characters.
+    let code = head.ends_with(|c: char| c.is_ascii_alphanumeric());
+    let mut start = head.len();
+    for (n, (i, c)) in head.char_indices().rev().enumerate() {
+        let fits = if code {
+            c.is_ascii_alphanumeric()
+        } else {
+            // 乡 and 镇 end units but also sit inside names (宁乡).
+            is_cjk(c) && (!is_name_boundary(c) || matches!(c, '乡' | '镇'))
+        };
+        if n == 4 || !fits {
+            break;
+        }
+        start = i;
+    }
+    let name = trim_core(&head[start..]);
+    let unit = &before[head.len() - name.len()..];
+    (!name.is_empty()).then_some(unit)
 }
 
 /// The house number at the start of `rest` ("88号…" gives 88), if there is one.
@@ -866,6 +904,19 @@ mod tests {
             cores("汀兰雅居2栋"),
             vec![(PlaceKind::Residential, "汀兰".into())]
         );
+    }
+
+    #[test]
+    fn numbered_schools_are_named_by_their_unit() {
+        assert_eq!(
+            cores("投诉k9县二中重点班强制补课"),
+            vec![(PlaceKind::School, "k9县".into())]
+        );
+        assert_eq!(
+            cores("宁乡市一中收费"),
+            vec![(PlaceKind::School, "宁乡市".into())]
+        );
+        assert!(cores("二中门口").is_empty());
     }
 
     #[test]
