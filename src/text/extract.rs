@@ -244,6 +244,7 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("二中", Some(School)),
         ("三中", Some(School)),
         ("实验学校", Some(School)),
+        ("外国语学校", Some(School)),
         ("路", Some(Road)),
         ("大道", Some(Road)),
         ("大街", Some(Road)),
@@ -254,6 +255,12 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("隧道", Some(Road)),
         ("高速", Some(Road)),
         ("路口", Some(Road)),
+        // A direction belongs to the road's name: 曦湖北路 is not 曦 + 湖北 + 路.
+        ("东路", Some(Road)),
+        ("西路", Some(Road)),
+        ("南路", Some(Road)),
+        ("北路", Some(Road)),
+        ("中路", Some(Road)),
         ("号线", Some(Route)),
         ("村", Some(Village)),
         ("公司", Some(Company)),
@@ -644,6 +651,16 @@ impl PlaceFinder {
                 prev_place_end = None;
                 continue;
             };
+            // "怡湾街道", "桂园镇": a street office or town, whose name ends like a 小区's.
+            if kind == PlaceKind::Residential
+                && ["街道", "镇", "乡"]
+                    .iter()
+                    .any(|unit| text[m.end()..].starts_with(unit))
+            {
+                prev_end = m.end();
+                prev_place_end = None;
+                continue;
+            }
             let before = &text[prev_end..m.start()];
             let mut core_start = m.start();
             for (chars, (i, c)) in before.char_indices().rev().enumerate() {
@@ -652,7 +669,7 @@ impl PlaceFinder {
                 }
                 core_start = prev_end + i;
             }
-            let core = trim_core(&text[core_start..m.start()]);
+            let core = after_house_number(trim_core(&text[core_start..m.start()]));
             if core.is_empty() && prev_place_end == Some(m.start()) {
                 // "枫桥雅苑小区": the second suffix belongs to the place just found. A road
                 // suffix names a road after it ("鸬鹚湾路" is a road, not the 小区 鸬鹚湾).
@@ -766,6 +783,17 @@ fn unit_before(before: &str) -> Option<&str> {
     let name = trim_core(&head[start..]);
     let unit = &before[head.len() - name.len()..];
     (!name.is_empty()).then_some(unit)
+}
+
+/// The part of a candidate name after a house number in it ("12号橙峰" gives 橙峰; 澜岸壹号
+/// keeps its 号).
+fn after_house_number(core: &str) -> &str {
+    match core.rfind('号') {
+        Some(at) if core[..at].ends_with(|c: char| c.is_ascii_digit()) => {
+            &core[at + '号'.len_utf8()..]
+        }
+        _ => core,
+    }
 }
 
 /// The house number at the start of `rest` ("88号…" gives 88), if there is one.
@@ -903,6 +931,25 @@ mod tests {
         assert_eq!(
             cores("汀兰雅居2栋"),
             vec![(PlaceKind::Residential, "汀兰".into())]
+        );
+    }
+
+    #[test]
+    fn street_offices_directions_and_numbers_do_not_garble_names() {
+        assert_eq!(
+            cores("临江区怡湾街道曦湖北路12号橙峰小学"),
+            vec![
+                (PlaceKind::School, "橙峰".into()),
+                (PlaceKind::Road, "曦湖".into())
+            ]
+        );
+        assert_eq!(
+            cores("澜岸壹号工地"),
+            vec![(PlaceKind::Site, "澜岸壹号".into())]
+        );
+        assert_eq!(
+            cores("江城外国语学校门口"),
+            vec![(PlaceKind::School, "江城".into())]
         );
     }
 
