@@ -656,13 +656,27 @@ impl PlaceFinder {
 /// full name contains the other ("澜庭" in "云谷澜庭").
 pub fn place_similarity(a: &Place, b: &Place) -> f32 {
     let (na, nb) = (&a.name, &b.name);
-    if na.chars().count() >= 2
-        && nb.chars().count() >= 2
-        && (na.contains(nb.as_str()) || nb.contains(na.as_str()))
-    {
+    if has_two_chars(na) && has_two_chars(nb) && one_contains_other(na, nb) {
         return 1.0;
     }
     core_similarity(&a.core, &b.core)
+}
+
+/// Whether `s` holds two characters or more (without counting them all: this runs for every
+/// pair of places of every candidate pair).
+fn has_two_chars(s: &str) -> bool {
+    s.chars().nth(1).is_some()
+}
+
+/// `a.contains(b) || b.contains(a)`, searching only the longer one: a shorter string cannot
+/// contain a longer one, and of two equally long strings each contains the other if they are
+/// equal.
+fn one_contains_other(a: &str, b: &str) -> bool {
+    if a.len() >= b.len() {
+        a.contains(b)
+    } else {
+        b.contains(a)
+    }
 }
 
 /// How well two place cores agree, in [0, 1]: 1 when equal or one contains the other (both at
@@ -671,10 +685,10 @@ pub fn core_similarity(a: &str, b: &str) -> f32 {
     if a == b {
         return 1.0;
     }
-    let (la, lb) = (a.chars().count(), b.chars().count());
-    if la.min(lb) >= 2 && (a.contains(b) || b.contains(a)) {
+    if has_two_chars(a) && has_two_chars(b) && one_contains_other(a, b) {
         return 1.0;
     }
+    let (la, lb) = (a.chars().count(), b.chars().count());
     // Bigrams on the stack: this runs for every pair of places of every candidate pair.
     let mut buf_a = [('\0', '\0'); STACK_BIGRAMS];
     let mut buf_b = [('\0', '\0'); STACK_BIGRAMS];
