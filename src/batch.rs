@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::candidates::{candidate_pairs, CandidateConfig};
 use crate::cluster::{cluster, Edge};
 use crate::error::{Error, ErrorKind, Result};
-use crate::fingerprint::{Analyzer, CorpusStats, Fingerprint, TermHash};
+use crate::fingerprint::{Analyzer, CorpusStats, Fingerprint, FingerprintMemo, TermHash};
 use crate::order::{reporter_hash, Relation, Ticket, TicketMember, WorkOrder};
 use crate::score::{ScoreWeights, Scorer};
 use crate::text::Tokenizer;
@@ -289,19 +289,31 @@ impl Deduper {
         // Fingerprints in chunks, each rayon task keeping one vocabulary of the terms it saw
         // (for explanations), merged at the end; chunks are put back in node order.
         let explain = self.config.explain;
+        // Each task also keeps a memo of what it learnt about words and places (dropped here).
         let (mut chunks, vocab) = sorted
             .par_chunks(FINGERPRINT_CHUNK)
             .enumerate()
             .fold(
-                || (Vec::new(), Vocabulary::default()),
-                |(mut done, mut vocab): (Vec<(usize, Vec<Fingerprint>)>, Vocabulary),
+                || {
+                    (
+                        Vec::new(),
+                        Vocabulary::default(),
+                        FingerprintMemo::default(),
+                    )
+                },
+                |(mut done, mut vocab, mut memo): (
+                    Vec<(usize, Vec<Fingerprint>)>,
+                    Vocabulary,
+                    FingerprintMemo,
+                ),
                  (c, chunk)| {
                     let fps = chunk
                         .iter()
                         .map(|&i| {
-                            self.analyzer.fingerprint_with_terms(
+                            self.analyzer.fingerprint_memoized(
                                 &orders[i as usize],
                                 salt,
+                                &mut memo,
                                 |h, w| {
                                     if explain {
                                         vocab.insert(h, w);
@@ -311,9 +323,10 @@ impl Deduper {
                         })
                         .collect();
                     done.push((c, fps));
-                    (done, vocab)
+                    (done, vocab, memo)
                 },
             )
+            .map(|(done, vocab, _)| (done, vocab))
             .reduce(
                 || (Vec::new(), Vocabulary::default()),
                 |(mut a, va), (b, vb)| {

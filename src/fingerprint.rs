@@ -183,6 +183,19 @@ impl Analyzer {
         &self,
         order: &WorkOrder,
         salt: &str,
+        on_term: impl FnMut(TermHash, &str),
+    ) -> Fingerprint {
+        self.fingerprint_memoized(order, salt, &mut FingerprintMemo::default(), on_term)
+    }
+
+    /// [`Analyzer::fingerprint_with_terms`], looking up in `memo` (and adding to it) what
+    /// earlier orders taught about their words and places: the same result, with each distinct
+    /// word and place judged once per memo.
+    pub(crate) fn fingerprint_memoized(
+        &self,
+        order: &WorkOrder,
+        salt: &str,
+        memo: &mut FingerprintMemo,
         mut on_term: impl FnMut(TermHash, &str),
     ) -> Fingerprint {
         let (title, text) = self.normalized(order);
@@ -208,7 +221,7 @@ impl Analyzer {
             let count = counts.entry(h).or_default();
             if *count == 0.0 {
                 on_term(h, w);
-                if self.is_entity_word(w) {
+                if memo.is_entity_word(w, |w| self.is_entity_word(w)) {
                     entity_terms.push((h, 0.0));
                 }
             }
@@ -222,7 +235,7 @@ impl Analyzer {
         self.places.find(&title, &mut places);
         self.places.find(&text, &mut places);
         self.places.find(&address, &mut places);
-        places.retain_mut(|p| self.clean_place(p));
+        places.retain_mut(|p| memo.clean_place(p, |p| self.clean_place(p)));
         let mut admin = Vec::new();
         self.places.find_admin(&title, &mut admin);
         self.places.find_admin(&text, &mut admin);
@@ -234,12 +247,14 @@ impl Analyzer {
         let place_terms = places
             .iter()
             .map(|p| {
-                let mut words = Vec::new();
-                self.tokenizer.content_terms(&p.core, &mut words);
-                let mut hashes: Vec<TermHash> = words.into_iter().map(term_hash).collect();
-                hashes.sort_unstable();
-                hashes.dedup();
-                hashes
+                memo.core_terms(&p.core, |core| {
+                    let mut words = Vec::new();
+                    self.tokenizer.content_terms(core, &mut words);
+                    let mut hashes: Vec<TermHash> = words.into_iter().map(term_hash).collect();
+                    hashes.sort_unstable();
+                    hashes.dedup();
+                    hashes
+                })
             })
             .collect();
 
@@ -315,6 +330,76 @@ impl Analyzer {
                 .as_deref()
                 .map(|c| term_hash(&self.normalizer.normalize(c))),
         }
+    }
+}
+
+/// A place's kind and core as found (its name is the key) and its cleaned name and core, if any.
+type CleanedPlace = (PlaceKind, Box<str>, Option<(String, String)>);
+
+/// What fingerprinting learnt about words and place names, whichever order held them: whether a
+/// word may be part of a name, what a found place is once cleaned, which terms a place core
+/// holds. Those answers depend on the word or place alone, and segmenting a place core again
+/// or testing a word against every lexicon costs more than a lookup; the batch pass keeps one
+/// memo per rayon task.
+#[derive(Debug, Default)]
+pub(crate) struct FingerprintMemo {
+    /// [`Analyzer::is_entity_word`], by word.
+    entity_word: FxHashMap<Box<str>, bool>,
+    /// [`Analyzer::clean_place`], by the name as found, then kind and core as found: the
+    /// cleaned name and core, or `None` if it is no place.
+    clean: FxHashMap<Box<str>, Vec<CleanedPlace>>,
+    /// The content-term hashes of a place core, sorted and distinct.
+    core_terms: FxHashMap<Box<str>, Vec<TermHash>>,
+}
+
+impl FingerprintMemo {
+    fn is_entity_word(&mut self, word: &str, judge: impl FnOnce(&str) -> bool) -> bool {
+        if let Some(&yes) = self.entity_word.get(word) {
+            return yes;
+        }
+        let yes = judge(word);
+        self.entity_word.insert(word.into(), yes);
+        yes
+    }
+
+    fn clean_place(&mut self, place: &mut Place, clean: impl FnOnce(&mut Place) -> bool) -> bool {
+        let known = self.clean.get(place.name.as_str()).and_then(|v| {
+            v.iter()
+                .find(|(kind, core, _)| *kind == place.kind && **core == *place.core)
+        });
+        let cleaned = match known {
+            Some((_, _, cleaned)) => cleaned.clone(),
+            None => {
+                let mut p = place.clone();
+                let cleaned = clean(&mut p).then_some((p.name, p.core));
+                self.clean
+                    .entry(place.name.as_str().into())
+                    .or_default()
+                    .push((place.kind, place.core.as_str().into(), cleaned.clone()));
+                cleaned
+            }
+        };
+        match cleaned {
+            Some((name, core)) => {
+                place.name = name;
+                place.core = core;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn core_terms(
+        &mut self,
+        core: &str,
+        terms: impl FnOnce(&str) -> Vec<TermHash>,
+    ) -> Vec<TermHash> {
+        if let Some(t) = self.core_terms.get(core) {
+            return t.clone();
+        }
+        let t = terms(core);
+        self.core_terms.insert(core.into(), t.clone());
+        t
     }
 }
 

@@ -7,7 +7,7 @@
 //! "桂语新城" both give the core "桂语". Problems come from the shipped lexicon
 //! (`dict/problems.txt`), matched as substrings so that segmentation cannot hide them.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -131,6 +131,8 @@ impl ProblemLexicon {
             }
         }
         let matcher = AhoCorasickBuilder::new()
+            // A DFA: every order's text is scanned; it matches as the default NFA does, faster.
+            .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
             .build(&terms)
             .map_err(|e| Error::new(ErrorKind::Dictionary(e.to_string())))?;
@@ -564,10 +566,14 @@ impl PlaceFinder {
     /// A finder with the built-in suffixes.
     pub fn new() -> PlaceFinder {
         let matcher = AhoCorasickBuilder::new()
+            // A DFA: every order's text is scanned; it matches as the default NFA does, faster.
+            .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::LeftmostLongest)
             .build(SUFFIXES.iter().map(|(s, _)| s))
             .expect("suffix automaton builds");
         let admin = AhoCorasickBuilder::new()
+            // A DFA: every order's text is scanned; it matches as the default NFA does, faster.
+            .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::LeftmostLongest)
             .build(ADMIN_SUFFIXES.iter().map(|(s, _)| s))
             .expect("admin automaton builds");
@@ -813,13 +819,27 @@ pub fn place_similarity(a: &Place, b: &Place) -> f32 {
         return if a.name == b.name { 1.0 } else { 0.0 };
     }
     let (na, nb) = (&a.name, &b.name);
-    if na.chars().count() >= 2
-        && nb.chars().count() >= 2
-        && (na.contains(nb.as_str()) || nb.contains(na.as_str()))
-    {
+    if has_two_chars(na) && has_two_chars(nb) && one_contains_other(na, nb) {
         return 1.0;
     }
     core_similarity(&a.core, &b.core)
+}
+
+/// Whether `s` holds two characters or more (without counting them all: this runs for every
+/// pair of places of every candidate pair).
+fn has_two_chars(s: &str) -> bool {
+    s.chars().nth(1).is_some()
+}
+
+/// `a.contains(b) || b.contains(a)`, searching only the longer one: a shorter string cannot
+/// contain a longer one, and of two equally long strings each contains the other if they are
+/// equal.
+fn one_contains_other(a: &str, b: &str) -> bool {
+    if a.len() >= b.len() {
+        a.contains(b)
+    } else {
+        b.contains(a)
+    }
 }
 
 /// How well two place cores agree, in [0, 1]: 1 when equal or one contains the other (both at
@@ -828,10 +848,10 @@ pub fn core_similarity(a: &str, b: &str) -> f32 {
     if a == b {
         return 1.0;
     }
-    let (la, lb) = (a.chars().count(), b.chars().count());
-    if la.min(lb) >= 2 && (a.contains(b) || b.contains(a)) {
+    if has_two_chars(a) && has_two_chars(b) && one_contains_other(a, b) {
         return 1.0;
     }
+    let (la, lb) = (a.chars().count(), b.chars().count());
     // Bigrams on the stack: this runs for every pair of places of every candidate pair.
     let mut buf_a = [('\0', '\0'); STACK_BIGRAMS];
     let mut buf_b = [('\0', '\0'); STACK_BIGRAMS];
