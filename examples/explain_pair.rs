@@ -5,7 +5,12 @@
 //! ```
 //! Ids come in pairs; each pair prints its score and the explanation as JSON. Document
 //! frequencies are computed over the whole dump, as the batch pass does.
+//!
+//! With `--all` instead of ids it prints every pair of the dump as one JSON line
+//! (`{"a", "b", "score", "why"}`), orders taken in canonical order (time received, then id),
+//! for studying the score offline; a dump of n orders gives n(n-1)/2 lines.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use complaint_dedup::fingerprint::{Analyzer, CorpusStats};
@@ -29,6 +34,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut stats = CorpusStats::default();
     fps.iter().for_each(|f| stats.add(f));
     fps.iter_mut().for_each(|f| f.weigh(&stats));
+    if ids.first().map(String::as_str) == Some("--all") {
+        let scorer = Scorer::default();
+        let mut nodes: Vec<usize> = (0..read.orders.len()).collect();
+        nodes.sort_by(|&x, &y| {
+            let (a, b) = (&read.orders[x], &read.orders[y]);
+            (a.received.is_none(), a.received, &a.id).cmp(&(
+                b.received.is_none(),
+                b.received,
+                &b.id,
+            ))
+        });
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for (k, &i) in nodes.iter().enumerate() {
+            for &j in &nodes[k + 1..] {
+                let (score, why) = scorer.explain(&fps[i], &fps[j], analyzer.problems());
+                let line = serde_json::json!({
+                    "a": read.orders[i].id.as_str(),
+                    "b": read.orders[j].id.as_str(),
+                    "score": score,
+                    "why": why,
+                });
+                writeln!(out, "{line}")?;
+            }
+        }
+        return Ok(());
+    }
     let find = |id: &str| read.orders.iter().position(|o| o.id.as_str() == id);
     let scorer = Scorer::default();
     for pair in ids.chunks(2) {

@@ -32,7 +32,7 @@ pub fn term_hash(term: &str) -> TermHash {
 const TITLE_TERM_WEIGHT: f32 = 2.0;
 
 /// Bumped whenever a code change alters what fingerprints hold, so stored ones are rebuilt.
-const ANALYZER_REVISION: u32 = 2;
+const ANALYZER_REVISION: u32 = 3;
 
 /// Cap on the characters of text used for matching; the full text is kept in outputs.
 pub const DEFAULT_MAX_MATCH_CHARS: usize = 4000;
@@ -54,11 +54,14 @@ pub struct Fingerprint {
     /// vocabulary. Weighing keeps those that some order of the corpus uses inside a place name
     /// (so "枫桥" counts once "枫桥雅苑" was seen) and sets their IDF.
     pub entity_terms: Vec<(TermHash, f32)>,
-    /// Specific problem classes raised anywhere in the order.
+    /// Specific problem classes some full lexicon term names anywhere in the order.
     pub problems: Vec<ProblemId>,
-    /// Generic problem classes ("noise", "smell") raised anywhere in the order.
+    /// Weak problem evidence: generic classes ("noise", "smell") raised anywhere in the order,
+    /// and specific classes only cue terms hint at (横幅, 救护车). They agree weakly and never
+    /// conflict.
     pub generic_problems: Vec<ProblemId>,
-    /// Problem classes raised in the title (the main problem, for long letters).
+    /// Specific problem classes full terms name in the title (the main problem, for long
+    /// letters).
     pub title_problems: Vec<ProblemId>,
     /// The normalised title without its template words ("关于…的投诉"); empty if none.
     pub title: String,
@@ -258,16 +261,25 @@ impl Analyzer {
             })
             .collect();
 
-        let mut title_problems = Vec::new();
-        self.problems.find(&title, &mut title_problems);
-        let mut problems = Vec::new();
-        self.problems.find(&text, &mut problems);
+        let (mut title_problems, mut title_cued) = (Vec::new(), Vec::new());
+        self.problems
+            .find_graded(&title, &mut title_problems, &mut title_cued);
+        let (mut problems, mut cued) = (Vec::new(), Vec::new());
+        self.problems.find_graded(&text, &mut problems, &mut cued);
         problems.extend_from_slice(&title_problems);
         problems.sort_unstable();
         problems.dedup();
-        let (generic_problems, problems): (Vec<ProblemId>, Vec<ProblemId>) = problems
+        let (mut generic_problems, problems): (Vec<ProblemId>, Vec<ProblemId>) = problems
             .into_iter()
             .partition(|p| self.problems.is_generic(*p));
+        // Classes only cues hint at are weak evidence, like the generic ones.
+        generic_problems.extend(
+            cued.iter()
+                .chain(&title_cued)
+                .filter(|p| problems.binary_search(p).is_err()),
+        );
+        generic_problems.sort_unstable();
+        generic_problems.dedup();
         title_problems.retain(|p| !self.problems.is_generic(*p));
 
         let mut key = FxHasher::default();
@@ -477,10 +489,14 @@ impl Analyzer {
             return false;
         }
         // "里" ends lane names (蕉窗里) but far more often means "inside" (天井里, 房价里,
-        // 井里): after an ordinary word it is not a place.
+        // 井里, 往屋里): after an ordinary word, or where it makes a word with the character
+        // before it (屋里, 村里, 夜里), it is not a place.
         if suffix == "里" {
             let last = words[end];
-            let ordinary = if chars == 1 {
+            let last_char = core.chars().next_back().unwrap_or_default();
+            let ordinary = if tok.knows_word(&format!("{last_char}里")) {
+                true
+            } else if chars == 1 {
                 tok.word_freq(last)
                     .is_some_and(|f| f >= COMMON_WORD_FREQ / 2)
             } else {
@@ -774,6 +790,8 @@ mod tests {
         assert_eq!(names("天井里全是积水"), Vec::<String>::new());
         assert_eq!(names("开发商把车位捆绑在房价里"), Vec::<String>::new());
         assert_eq!(names("蕉窗里小区门口"), vec!["蕉窗里小区".to_string()]);
+        // 屋里 is a word: the 里 belongs to it.
+        assert_eq!(names("每晚烟顺着窗户往屋里灌"), Vec::<String>::new());
         assert_eq!(names("新美多农贸市场门口"), vec!["新美多市场".to_string()]);
         // 学校 after an ordinary word is no school's name either.
         assert_eq!(names("暑假学校组织补课"), Vec::<String>::new());

@@ -112,6 +112,11 @@ pub enum PlaceEvidence {
         a: String,
         /// A place of the same kind in the second order.
         b: String,
+        /// Whether the places are of one identifying kind (two 小区, one road at two house
+        /// numbers); if not, two identifying places of different kinds disagree (a 小区 and a
+        /// company), which costs less.
+        #[serde(default)]
+        firm: bool,
     },
     /// Not enough places to say.
     Unknown,
@@ -125,6 +130,10 @@ pub enum ProblemEvidence {
     Agree {
         /// Labels of the shared problem classes.
         shared: Vec<String>,
+        /// Whether the agreement is weak: only generic classes ("noise") or a class one side
+        /// merely hints at (a cue word) are shared. It counts half.
+        #[serde(default)]
+        weak: bool,
     },
     /// Both raise problems and share none.
     Conflict {
@@ -132,6 +141,10 @@ pub enum ProblemEvidence {
         a: Vec<String>,
         /// Labels of the second order's problems.
         b: Vec<String>,
+        /// Whether the titles disagree (each names its main problem); if not, problems found
+        /// in bodies disagree, which costs less.
+        #[serde(default)]
+        firm: bool,
     },
     /// At least one order raises no known problem.
     Unknown,
@@ -262,6 +275,7 @@ impl Scorer {
             PlaceEvidence::Conflict {
                 a: a.places[i].full_name(),
                 b: b.places[j].full_name(),
+                firm: !p.place_conflict_soft,
             }
         } else {
             PlaceEvidence::Unknown
@@ -270,23 +284,26 @@ impl Scorer {
             ids.iter().map(|p| lexicon.label(*p).to_string()).collect()
         };
         let problem = if p.problem_shared > 0 || p.problem_weak {
-            let (pa, pb) = if p.problem_shared > 0 {
-                (&a.problems, &b.problems)
+            let mut shared: Vec<u16> = if p.problem_shared > 0 {
+                a.problems
+                    .iter()
+                    .copied()
+                    .filter(|x| b.problems.binary_search(x).is_ok())
+                    .collect()
             } else {
-                (&a.generic_problems, &b.generic_problems)
+                weakly_shared(a, b).collect()
             };
-            let shared: Vec<u16> = pa
-                .iter()
-                .copied()
-                .filter(|x| pb.binary_search(x).is_ok())
-                .collect();
+            shared.sort_unstable();
+            shared.dedup();
             ProblemEvidence::Agree {
                 shared: labels(&shared),
+                weak: p.problem_shared == 0,
             }
         } else if p.problem_conflict {
             ProblemEvidence::Conflict {
                 a: labels(&a.problems),
                 b: labels(&b.problems),
+                firm: p.problem_conflict_firm,
             }
         } else {
             ProblemEvidence::Unknown
@@ -364,6 +381,25 @@ impl Scorer {
         }
         s.clamp(0.0, 1.0)
     }
+}
+
+/// Problem classes two orders share where at least one side's evidence is weak: a generic
+/// class both raise, or a class one side only hints at with a cue and the other names.
+fn weakly_shared<'f>(a: &'f Fingerprint, b: &'f Fingerprint) -> impl Iterator<Item = u16> + 'f {
+    let has = |fp: &Fingerprint, x: u16| {
+        fp.generic_problems.binary_search(&x).is_ok() || fp.problems.binary_search(&x).is_ok()
+    };
+    let from_a = a
+        .generic_problems
+        .iter()
+        .copied()
+        .filter(move |&x| has(b, x));
+    let from_b = b
+        .generic_problems
+        .iter()
+        .copied()
+        .filter(move |&x| a.problems.binary_search(&x).is_ok());
+    from_a.chain(from_b)
 }
 
 fn round3(x: f32) -> f32 {
@@ -508,11 +544,7 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
     let shared = pa.iter().filter(|x| pb.binary_search(x).is_ok()).count();
     let problem_conflict = shared == 0 && !pa.is_empty() && !pb.is_empty();
     // A generic class ("noise") agrees only where a specific one cannot decide.
-    let problem_weak = shared == 0
-        && !problem_conflict
-        && a.generic_problems
-            .iter()
-            .any(|x| b.generic_problems.binary_search(x).is_ok());
+    let problem_weak = shared == 0 && !problem_conflict && weakly_shared(a, b).next().is_some();
 
     Parts {
         text,
@@ -709,6 +741,31 @@ mod tests {
     }
 
     #[test]
+    fn a_cue_word_does_not_make_a_problem_conflict() {
+        // 外墙 hints at wall defects, but here the building is unfinished: the short post's
+        // class is only cued, so it does not conflict with the delayed delivery.
+        let f = fps(&[
+            "云谷澜庭逾期交房，开发商至今没有书面答复，要求督办",
+            "避雷云谷澜庭 说好的五月住新房 现在连外墙都没做完",
+            "云谷澜庭外墙开裂渗水，墙体有裂缝",
+        ]);
+        let (_, why) = Scorer::default().explain(&f[0], &f[1], analyzer().problems());
+        assert_eq!(why.problem, ProblemEvidence::Unknown, "{why:?}");
+        // The cued class still agrees, weakly, with an order that names it.
+        let (_, why) = Scorer::default().explain(&f[1], &f[2], analyzer().problems());
+        assert!(
+            matches!(&why.problem, ProblemEvidence::Agree { weak: true, shared } if shared == &["房屋质量"]),
+            "{why:?}"
+        );
+        // Named on both sides, the classes conflict as before.
+        let (_, why) = Scorer::default().explain(&f[0], &f[2], analyzer().problems());
+        assert!(
+            matches!(why.problem, ProblemEvidence::Conflict { firm: false, .. }),
+            "{why:?}"
+        );
+    }
+
+    #[test]
     fn same_place_other_problem_scores_low() {
         let f = fps(&[
             "枫桥雅苑小区旁边工地夜间施工噪音扰民",
@@ -727,7 +784,7 @@ mod tests {
         ]);
         let (score, why) = Scorer::default().explain(&f[0], &f[1], analyzer().problems());
         assert!(
-            matches!(&why.place, PlaceEvidence::Conflict { a, b } if a == "沙湾路88号" && b == "沙湾路126号"),
+            matches!(&why.place, PlaceEvidence::Conflict { a, b, .. } if a == "沙湾路88号" && b == "沙湾路126号"),
             "{why:?}"
         );
         let (same, why) = Scorer::default().explain(&f[1], &f[2], analyzer().problems());
@@ -755,7 +812,7 @@ mod tests {
         ]);
         let (other, why) = Scorer::default().explain(&f[0], &f[1], analyzer().problems());
         assert!(
-            matches!(&why.place, PlaceEvidence::Conflict { a, b } if a == "32路" && b == "52路"),
+            matches!(&why.place, PlaceEvidence::Conflict { a, b, .. } if a == "32路" && b == "52路"),
             "{why:?}"
         );
         let (same, why) = Scorer::default().explain(&f[0], &f[2], analyzer().problems());

@@ -83,6 +83,8 @@ pub struct ProblemLexicon {
     labels: Vec<String>,
     matcher: AhoCorasick,
     pattern_problem: Vec<ProblemId>,
+    /// For each pattern, whether it is a cue (`~term`): a hint of its class, not proof of it.
+    pattern_cue: Vec<bool>,
     /// Every substring of two or more characters of every term.
     term_parts: rustc_hash::FxHashSet<String>,
 }
@@ -94,11 +96,16 @@ impl ProblemLexicon {
     }
 
     /// Parses a lexicon: `id<TAB>label<TAB>term|term|…` per line, `#` comments.
+    ///
+    /// A term written `~term` is a cue: a word that often names the class but as often
+    /// appears beside other problems (横幅 of a protest, 外墙 of an unfinished building, 救护车
+    /// that cannot get through a blocked lane). See [`ProblemLexicon::find_graded`].
     pub fn parse(text: &str) -> Result<ProblemLexicon> {
         let mut ids = Vec::new();
         let mut labels = Vec::new();
         let mut terms = Vec::new();
         let mut pattern_problem = Vec::new();
+        let mut pattern_cue = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim_end();
             if line.trim().is_empty() || line.starts_with('#') {
@@ -117,8 +124,19 @@ impl ProblemLexicon {
             ids.push(id.trim().to_string());
             labels.push(label.trim().to_string());
             for term in list.split('|').map(str::trim).filter(|t| !t.is_empty()) {
+                let (term, cue) = match term.strip_prefix('~') {
+                    Some(t) => (t, true),
+                    None => (term, false),
+                };
+                if term.is_empty() {
+                    return Err(Error::new(ErrorKind::Dictionary(format!(
+                        "problem lexicon line {}: empty cue term",
+                        n + 1
+                    ))));
+                }
                 terms.push(term.to_lowercase());
                 pattern_problem.push(pid);
+                pattern_cue.push(cue);
             }
         }
         let mut term_parts = rustc_hash::FxHashSet::default();
@@ -141,6 +159,7 @@ impl ProblemLexicon {
             labels,
             matcher,
             pattern_problem,
+            pattern_cue,
             term_parts,
         })
     }
@@ -179,7 +198,7 @@ impl ProblemLexicon {
         self.matcher.find_overlapping_iter(text).next().is_some() || self.term_parts.contains(text)
     }
 
-    /// The problem classes `text` raises, sorted, each once.
+    /// The problem classes `text` raises, sorted, each once (cues included).
     pub fn find(&self, text: &str, out: &mut Vec<ProblemId>) {
         out.clear();
         for m in self.matcher.find_overlapping_iter(text) {
@@ -187,6 +206,27 @@ impl ProblemLexicon {
         }
         out.sort_unstable();
         out.dedup();
+    }
+
+    /// The problem classes `text` raises, split by evidence: `firm` gets the classes at least
+    /// one full term names, `cued` the classes only cue terms hint at. Both come sorted, each
+    /// class once, and no class is in both.
+    pub fn find_graded(&self, text: &str, firm: &mut Vec<ProblemId>, cued: &mut Vec<ProblemId>) {
+        firm.clear();
+        cued.clear();
+        for m in self.matcher.find_overlapping_iter(text) {
+            let i = m.pattern().as_usize();
+            if self.pattern_cue[i] {
+                cued.push(self.pattern_problem[i]);
+            } else {
+                firm.push(self.pattern_problem[i]);
+            }
+        }
+        firm.sort_unstable();
+        firm.dedup();
+        cued.sort_unstable();
+        cued.dedup();
+        cued.retain(|p| firm.binary_search(p).is_err());
     }
 }
 
@@ -308,6 +348,9 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("地铁站", Some(Public)),
         ("公交站", Some(Public)),
         ("高铁站", Some(Public)),
+        ("客运站", Some(Public)),
+        ("汽车站", Some(Public)),
+        ("火车站", Some(Public)),
         ("垃圾站", Some(Public)),
         // Words holding a suffix that are not places.
         ("政府", None),
@@ -1073,5 +1116,20 @@ mod tests {
         let lex = ProblemLexicon::parse("# c\nnoise\t噪音\t噪音|扰民\n").unwrap();
         assert_eq!(lex.len(), 1);
         assert_eq!(lex.label(0), "噪音");
+        assert!(ProblemLexicon::parse("ad\t广告\t广告|~\n").is_err());
+    }
+
+    #[test]
+    fn cue_terms_only_hint_at_their_class() {
+        let lex = ProblemLexicon::parse("ad\t广告\t小广告|~横幅\nwage\t欠薪\t讨薪|欠薪\n").unwrap();
+        let (mut firm, mut cued) = (Vec::new(), Vec::new());
+        lex.find_graded("工人拉横幅讨薪", &mut firm, &mut cued);
+        assert_eq!((firm.as_slice(), cued.as_slice()), (&[1][..], &[0][..]));
+        // A class some full term names is firm, whatever cues it also has.
+        lex.find_graded("横幅和小广告贴满墙", &mut firm, &mut cued);
+        assert_eq!((firm.as_slice(), cued.as_slice()), (&[0][..], &[][..]));
+        // `find` does not grade.
+        lex.find("工人拉横幅讨薪", &mut firm);
+        assert_eq!(firm, vec![0, 1]);
     }
 }
