@@ -163,10 +163,14 @@ fn stages(c: &mut Criterion) {
     let scorer = Scorer::default();
     let edges: Vec<Edge> = pairs
         .iter()
-        .map(|&(a, b)| Edge {
-            a,
-            b,
-            score: scorer.score(refs[a as usize], refs[b as usize]),
+        .map(|&(a, b)| {
+            let (score, anchored) = scorer.score_anchored(refs[a as usize], refs[b as usize]);
+            Edge {
+                a,
+                b,
+                score,
+                anchored,
+            }
         })
         .filter(|e| e.score >= DEFAULT_THRESHOLD)
         .collect();

@@ -77,6 +77,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             fps[i].places.iter().map(|p| &p.name).collect::<Vec<_>>(),
             fps[j].places.iter().map(|p| &p.name).collect::<Vec<_>>()
         );
+        println!(
+            "  admin {:?} | {:?}",
+            fps[i].admin.iter().map(|p| &p.name).collect::<Vec<_>>(),
+            fps[j].admin.iter().map(|p| &p.name).collect::<Vec<_>>()
+        );
         println!("  {}", serde_json::to_string(&why)?);
     }
     Ok(())

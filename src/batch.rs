@@ -378,8 +378,15 @@ impl Deduper {
         let edges: Vec<Edge> = pairs
             .par_iter()
             .filter_map(|&(a, b)| {
-                let score = self.scorer.score(rep_fps[a as usize], rep_fps[b as usize]);
-                (score >= threshold).then_some(Edge { a, b, score })
+                let (score, anchored) = self
+                    .scorer
+                    .score_anchored(rep_fps[a as usize], rep_fps[b as usize]);
+                (score >= threshold).then_some(Edge {
+                    a,
+                    b,
+                    score,
+                    anchored,
+                })
             })
             .collect();
         stats.edges = edges.len();

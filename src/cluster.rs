@@ -8,6 +8,11 @@
 //! orders into one ticket, which is how plain union-find over a low threshold ends in one
 //! giant cluster; and a group whose canonical order is oddly worded still joins when its
 //! other members agree.
+//!
+//! A group also grows only on an *anchored* edge (for complaints: one whose two orders agree
+//! on the place, or are near copies). Posts that name no place are scored on their problem and
+//! wording alone; one such post may pair with another, but it must not be the link through
+//! which a ticket about one place takes in reports of the same problem elsewhere.
 
 use rustc_hash::FxHashSet;
 
@@ -20,6 +25,10 @@ pub struct Edge {
     pub b: u32,
     /// Its score.
     pub score: f32,
+    /// Whether the pair agrees on more than problem and wording (for complaints: on the
+    /// place, or as a near copy). An edge that is not anchored joins two single nodes but
+    /// never grows a group.
+    pub anchored: bool,
 }
 
 /// How many of a group's earliest members stand for it when a merge is checked.
@@ -86,6 +95,12 @@ pub fn cluster(
         let (lo, hi) = (ra.min(rb), ra.max(rb));
         let single = early[lo as usize].len() == 1 && early[hi as usize].len() == 1;
         if !single {
+            // Similar words about the same kind of problem, with nothing saying where, make
+            // a pair but not a ticket: a group grows only on an anchored edge. (Another,
+            // anchored edge between the same groups may still join them.)
+            if !e.anchored {
+                continue;
+            }
             if refused.contains(&(lo, hi)) {
                 continue;
             }
@@ -179,7 +194,12 @@ mod tests {
     use super::*;
 
     fn e(a: u32, b: u32, score: f32) -> Edge {
-        Edge { a, b, score }
+        Edge {
+            a,
+            b,
+            score,
+            anchored: true,
+        }
     }
 
     #[test]
@@ -214,6 +234,31 @@ mod tests {
         rev.reverse();
         let b = cluster(4, rev, 0.5, 0.5, score);
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn unanchored_edges_pair_singles_but_do_not_grow_groups() {
+        // 0 ~ 1 agree on the place; 2 shares only problem and wording with 1 (a strong but
+        // unanchored edge), and 3 only with 2. The guard alone would let 2 in (every score
+        // is 0.9), but nothing says 2 is at the place of 0 and 1.
+        let loose = |a, b, score| Edge {
+            anchored: false,
+            ..e(a, b, score)
+        };
+        let edges = vec![e(0, 1, 0.9), loose(1, 2, 0.8), loose(2, 3, 0.7)];
+        let c = cluster(4, edges, 0.5, 0.5, |_, _| 0.9);
+        assert_eq!(c.canonical, vec![0, 0, 2, 2]);
+        assert_eq!(c.link[3], Some((2, 0.7)));
+        // An anchored edge between the same groups still joins them.
+        let edges = vec![
+            e(0, 1, 0.9),
+            loose(1, 2, 0.8),
+            loose(2, 3, 0.7),
+            e(0, 3, 0.6),
+        ];
+        let c = cluster(4, edges, 0.5, 0.5, |_, _| 0.9);
+        assert_eq!(c.canonical, vec![0, 0, 0, 0]);
+        assert_eq!(c.link[3], Some((0, 0.6)));
     }
 
     #[test]

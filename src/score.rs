@@ -239,6 +239,20 @@ impl Scorer {
         self.combine(&parts(a, b))
     }
 
+    /// The score of a pair, and whether the pair is *anchored*: it agrees on where the problem
+    /// is (a place named on both sides or mentioned bare, rare name words shared, addresses
+    /// written alike) or its texts are near copies (cosine at least
+    /// [`ScoreWeights::repost_cosine`]).
+    ///
+    /// The same problem in similar words without an agreeing place says "the same kind of
+    /// complaint", not "the same one": such a pair may pair two single orders, but it does
+    /// not grow a ticket (see [`crate::cluster::cluster`]).
+    pub fn score_anchored(&self, a: &Fingerprint, b: &Fingerprint) -> (f32, bool) {
+        let p = parts(a, b);
+        let anchored = p.place.is_some() || p.text >= self.weights.repost_cosine;
+        (self.combine(&p), anchored)
+    }
+
     /// The score of a pair and its explanation (without shared terms, which need the text).
     pub fn explain(
         &self,

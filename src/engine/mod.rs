@@ -1146,13 +1146,17 @@ impl Engine {
         // ranking of the candidates matters for inspection even below the threshold).
         let mut best: FxHashMap<u64, (f32, f32, usize)> = FxHashMap::default();
         let mut scored: Vec<(f32, Fingerprint)> = Vec::with_capacity(candidates.len());
+        // Whether each candidate's pair with the order is anchored (agrees on the place, or
+        // is a near copy): only such a pair may grow a ticket, as in the batch pass.
+        let mut anchored: Vec<bool> = Vec::with_capacity(candidates.len());
         for (i, c) in candidates.iter().enumerate() {
             let w = weigh(&c.fingerprint, &state.corpus);
-            let score = if Some(c.seq) == repost {
-                1.0
+            let (score, anchor) = if Some(c.seq) == repost {
+                (1.0, true)
             } else {
-                self.scorer.score(&weighed, &w)
+                self.scorer.score_anchored(&weighed, &w)
             };
+            anchored.push(anchor);
             let text = cosine(&weighed.terms, &w.terms);
             scored.push((score, w));
             let ticket = state.slots[c.seq as usize].ticket;
@@ -1198,13 +1202,38 @@ impl Engine {
             ranked: ranked_out,
         };
         // Open tickets the order may join: above the threshold and through the guard.
+        // A ticket's strongest anchored member at the threshold: an order joins a ticket of
+        // several members (and a group merges another) only through such a pair, as the
+        // batch pass grows a group only on an anchored edge.
+        let ticket_of: Vec<u64> = candidates
+            .iter()
+            .map(|c| state.slots[c.seq as usize].ticket)
+            .collect();
+        let anchored_best = |ticket: u64| {
+            (0..candidates.len())
+                .filter(|&j| anchored[j] && scored[j].0 >= threshold && ticket_of[j] == ticket)
+                .max_by(|&x, &y| {
+                    scored[x]
+                        .0
+                        .total_cmp(&scored[y].0)
+                        .then(candidates[y].seq.cmp(&candidates[x].seq))
+                })
+        };
         let mut passing: Vec<(u64, f32, usize)> = Vec::new();
         for (ticket, score, i) in ranked {
             if score < threshold {
                 break;
             }
-            let c = &candidates[i];
             let t = &state.tickets[&ticket];
+            let (score, i) = if t.members.len() > 1 && !anchored[i] {
+                match anchored_best(ticket) {
+                    Some(j) => (scored[j].0, j),
+                    None => continue,
+                }
+            } else {
+                (score, i)
+            };
+            let c = &candidates[i];
             let (closed, last_minute) = (t.closed, t.last_minute);
             // The average-link guard, as in the batch pass: the ticket's earliest members and
             // the matched one must agree with the order on average.
@@ -1249,6 +1278,16 @@ impl Engine {
         let mut group: Vec<u64> = state.tickets[&first].members.clone();
         let mut merged: Vec<u64> = Vec::new();
         for &(other, other_score, j) in &passing[1..] {
+            // The order and the first ticket are a group: the link to another ticket must be
+            // anchored to merge it in.
+            let (other_score, j) = if anchored[j] {
+                (other_score, j)
+            } else {
+                match anchored_best(other) {
+                    Some(k) => (scored[k].0, k),
+                    None => continue,
+                }
+            };
             let other_members = state.tickets[&other].members.clone();
             let mut reps_a: Vec<Rep> = group.iter().take(REPS).map(|&s| Rep::Seq(s)).collect();
             reps_a.push(Rep::New);
@@ -1349,14 +1388,18 @@ impl Engine {
                     continue;
                 };
                 let reps_a: Vec<u64> = ta.members.iter().take(REPS).copied().collect();
+                // Two single orders pair on any edge; a group grows only on an anchored one.
+                let singles = ta.members.len() == 1 && state.tickets[&b].members.len() == 1;
                 let (mut max, mut total, mut n) = (0.0f32, 0.0f32, 0usize);
                 for x in &reps_a {
                     for y in &reps_b {
                         let (Some(fx), Some(fy)) = (weighed.get(x), weighed.get(y)) else {
                             continue;
                         };
-                        let s = self.scorer.score(fx, fy);
-                        max = max.max(s);
+                        let (s, anchor) = self.scorer.score_anchored(fx, fy);
+                        if anchor || singles {
+                            max = max.max(s);
+                        }
                         total += s;
                         n += 1;
                     }
