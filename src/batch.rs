@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::candidates::{candidate_pairs, CandidateConfig};
-use crate::cluster::{cluster, Edge};
+use crate::cluster::{attach_stragglers, cluster, Edge, STRAGGLERS};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fingerprint::{Analyzer, CorpusStats, Fingerprint, FingerprintMemo, TermHash};
 use crate::order::{reporter_hash, Relation, Ticket, TicketMember, WorkOrder};
@@ -381,7 +381,10 @@ impl Deduper {
                 let (score, anchored) = self
                     .scorer
                     .score_anchored(rep_fps[a as usize], rep_fps[b as usize]);
-                (score >= threshold).then_some(Edge {
+                // Anchored pairs a little under the threshold may still tie a straggler
+                // to its group (cluster::attach_stragglers).
+                let keep = score >= threshold || (anchored && score >= STRAGGLERS.min_pair);
+                keep.then_some(Edge {
                     a,
                     b,
                     score,
@@ -389,15 +392,21 @@ impl Deduper {
                 })
             })
             .collect();
+        let ties: Vec<Edge> = edges.iter().filter(|e| e.anchored).copied().collect();
+        let edges: Vec<Edge> = edges.into_iter().filter(|e| e.score >= threshold).collect();
         stats.edges = edges.len();
         // Candidate pairs outnumber edges several times: free them before clustering.
         drop(pairs);
         lap(&mut stats, "score");
 
         let link_threshold = threshold * self.config.link_ratio;
-        let clustering = cluster(rep_fps.len(), edges, threshold, link_threshold, |x, y| {
+        let mut clustering = cluster(rep_fps.len(), edges, threshold, link_threshold, |x, y| {
             self.scorer.score(rep_fps[x as usize], rep_fps[y as usize])
         });
+        attach_stragglers(&mut clustering, &ties, STRAGGLERS, |x, y| {
+            self.scorer.score(rep_fps[x as usize], rep_fps[y as usize])
+        });
+        drop(ties);
         lap(&mut stats, "cluster");
 
         // Back from representatives to every node.

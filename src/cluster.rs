@@ -189,6 +189,126 @@ pub fn cluster(
     Clustering { canonical, link }
 }
 
+/// When an order the first pass left alone joins a group after all: see [`attach_stragglers`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stragglers {
+    /// The least score of the anchored edge that ties a straggler to a group.
+    pub min_pair: f32,
+    /// The least mean score of the straggler against the group's earliest members.
+    pub min_mean: f32,
+    /// How many of a group's earliest members the mean is taken over.
+    pub members: usize,
+    /// The least size of a group a straggler joins: a mean over one or two members says
+    /// little about a group as a whole.
+    pub min_group: usize,
+}
+
+/// Stragglers as the batch pass and the engine use them: an order that scores 0.35 or more
+/// with a member of a ticket of three or more (anchored) and 0.25 on average against up to 16
+/// of its earliest.
+pub const STRAGGLERS: Stragglers = Stragglers {
+    min_pair: 0.35,
+    min_mean: 0.25,
+    members: 16,
+    min_group: 3,
+};
+
+/// Joins each node [`cluster`] left alone to the group it agrees with as a whole.
+///
+/// A short post about a place ("澜庭业主今天又去售楼部了") often scores a little under the
+/// threshold against every report of its event: its words are few and its problem unclear.
+/// One such pair is no evidence; the same moderate score against a whole group is. A single
+/// node joins a group of `rules.min_group` or more when an anchored edge in `edges` (scored at least
+/// `rules.min_pair`) ties it to a member and its mean `score` against the group's earliest
+/// `rules.members` members reaches `rules.min_mean`; of several such groups, the best mean
+/// wins (ties: the earlier group). Every decision is taken against the groups of the first
+/// pass, so stragglers never pull in other stragglers, and the result does not depend on the
+/// order of `edges`. A straggler links to its best-scoring member; if it is earlier than the
+/// group's canonical node, it becomes the canonical node and the tree is re-rooted.
+pub fn attach_stragglers(
+    clustering: &mut Clustering,
+    edges: &[Edge],
+    rules: Stragglers,
+    mut score: impl FnMut(u32, u32) -> f32,
+) {
+    let n = clustering.canonical.len();
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (node, &c) in clustering.canonical.iter().enumerate() {
+        members[c as usize].push(node as u32);
+    }
+    let size = |x: u32, members: &[Vec<u32>], canonical: &[u32]| {
+        members[canonical[x as usize] as usize].len()
+    };
+    // The groups each straggler is tied to, by anchored edges.
+    let mut ties: Vec<(u32, u32)> = Vec::new();
+    for e in edges {
+        if !e.anchored || e.score < rules.min_pair || e.a == e.b {
+            continue;
+        }
+        for (x, y) in [(e.a, e.b), (e.b, e.a)] {
+            if size(x, &members, &clustering.canonical) == 1
+                && size(y, &members, &clustering.canonical) >= rules.min_group.max(2)
+            {
+                ties.push((x, clustering.canonical[y as usize]));
+            }
+        }
+    }
+    ties.sort_unstable();
+    ties.dedup();
+    // Each straggler's best group: (straggler, group, best member, its score).
+    let mut joins: Vec<(u32, u32, u32, f32)> = Vec::new();
+    for tied in ties.chunk_by(|x, y| x.0 == y.0) {
+        let x = tied[0].0;
+        let mut best: Option<(f32, u32, u32, f32)> = None;
+        for &(_, group) in tied {
+            let earliest =
+                &members[group as usize][..members[group as usize].len().min(rules.members)];
+            let (mut total, mut top) = (0.0f32, (0u32, -1.0f32));
+            for &m in earliest {
+                let s = score(x.min(m), x.max(m));
+                total += s;
+                if s > top.1 {
+                    top = (m, s);
+                }
+            }
+            let mean = total / earliest.len() as f32;
+            if mean >= rules.min_mean && best.is_none_or(|b| mean > b.0) {
+                best = Some((mean, group, top.0, top.1));
+            }
+        }
+        if let Some((_, group, m, s)) = best {
+            joins.push((x, group, m, s));
+        }
+    }
+    // Apply, earliest straggler of each group first: only the first can be earlier than the
+    // group's canonical node.
+    joins.sort_unstable_by_key(|&(x, group, _, _)| (group, x));
+    for (x, group, m, s) in joins {
+        let root = clustering.canonical[m as usize];
+        if x < root {
+            // Re-root the tree at x: reverse the links on the path from m up to the root.
+            let mut node = m;
+            let mut up = clustering.link[node as usize];
+            clustering.link[node as usize] = Some((x, s));
+            while let Some((parent, edge)) = up {
+                up = clustering.link[parent as usize];
+                clustering.link[parent as usize] = Some((node, edge));
+                node = parent;
+            }
+            for &y in &members[group as usize] {
+                clustering.canonical[y as usize] = x;
+            }
+            clustering.canonical[x as usize] = x;
+            clustering.link[x as usize] = None;
+            // Later stragglers of the group find its canonical node through its members.
+            members[group as usize].push(x);
+        } else {
+            clustering.canonical[x as usize] = root;
+            clustering.link[x as usize] = Some((m, s));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +379,51 @@ mod tests {
         let c = cluster(4, edges, 0.5, 0.5, |_, _| 0.9);
         assert_eq!(c.canonical, vec![0, 0, 0, 0]);
         assert_eq!(c.link[3], Some((0, 0.6)));
+    }
+
+    #[test]
+    fn a_straggler_joins_the_group_it_agrees_with_on_the_whole() {
+        // 1, 2, 3 are a group; 0 and 4 score 0.4 with each of them (under the threshold 0.5),
+        // 5 scores 0.4 with 3 alone. 0 is earlier than the group: it becomes its canonical.
+        let scores = |x: u32, y: u32| -> f32 {
+            match (x.min(y), x.max(y)) {
+                (1, 2) | (1, 3) | (2, 3) => 0.9,
+                (0, 1..=3) | (1..=3, 4) => 0.4,
+                (3, 5) => 0.4,
+                _ => 0.0,
+            }
+        };
+        let all: Vec<Edge> = (0..6)
+            .flat_map(|a| (a + 1..6).map(move |b| (a, b)))
+            .map(|(a, b)| e(a, b, scores(a, b)))
+            .filter(|e| e.score > 0.0)
+            .collect();
+        let mut c = cluster(6, all.clone(), 0.5, 0.3, scores);
+        assert_eq!(c.canonical, vec![0, 1, 1, 1, 4, 5]);
+        attach_stragglers(&mut c, &all, STRAGGLERS, scores);
+        assert_eq!(c.canonical, vec![0, 0, 0, 0, 0, 5]);
+        assert_eq!(c.link[0], None);
+        assert_eq!(c.link[1], Some((0, 0.4)));
+        assert_eq!(c.link[4], Some((1, 0.4)));
+        // The tree still reaches every member from the canonical node.
+        for x in 1..5u32 {
+            let mut y = x;
+            while let Some((up, _)) = c.link[y as usize] {
+                y = up;
+            }
+            assert_eq!(y, 0);
+        }
+        // Without an anchored tie, nothing joins.
+        let loose: Vec<Edge> = all
+            .iter()
+            .map(|e| Edge {
+                anchored: false,
+                ..*e
+            })
+            .collect();
+        let mut c = cluster(6, all, 0.5, 0.3, scores);
+        attach_stragglers(&mut c, &loose, STRAGGLERS, scores);
+        assert_eq!(c.canonical, vec![0, 1, 1, 1, 4, 5]);
     }
 
     #[test]

@@ -528,6 +528,9 @@ const RARE_WORD_FREQ: usize = 100;
 /// Words that often stand before a place suffix without being a name ("老旧小区", "公交公司").
 const GENERIC_CORE_WORDS: &[&str] = &[
     "老旧",
+    "公办",
+    "民办",
+    "私立",
     "混凝土",
     "公交",
     "维保",

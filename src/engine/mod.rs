@@ -41,6 +41,7 @@ use tantivy::{
 };
 
 use crate::batch::{DEFAULT_LINK_RATIO, DEFAULT_THRESHOLD};
+use crate::cluster::STRAGGLERS;
 use crate::error::{Error, ErrorKind, Result};
 use crate::fingerprint::{cosine, term_hash, Analyzer, CorpusStats, Fingerprint, TermHash};
 use crate::order::{OrderId, Relation, Ticket, WorkOrder};
@@ -1269,6 +1270,17 @@ impl Engine {
             passing.push((ticket, score, i));
         }
         let Some(&(first, score, i)) = passing.first() else {
+            if decision.recurrence_of.is_none() {
+                self.join_as_straggler(
+                    state,
+                    snapshot,
+                    &mut decision,
+                    &candidates,
+                    &scored,
+                    &anchored,
+                    now,
+                )?;
+            }
             return Ok(decision);
         };
         decision.recurrence_of = None;
@@ -1341,6 +1353,82 @@ impl Engine {
         decision.matched = Some((c.seq, score, c.order.clone()));
         decision.matched_weighed = Some(scored[i].1.clone());
         Ok(decision)
+    }
+
+    /// An order no ticket took may still join one it agrees with as a whole, as the batch
+    /// pass attaches stragglers ([`crate::cluster::attach_stragglers`]): an anchored pair
+    /// at [`STRAGGLERS`]`.min_pair` with a member of an open ticket of at least
+    /// `min_group` members, and a mean score of `min_mean` against its earliest `members`.
+    /// The best mean wins (ties: the earlier ticket).
+    #[allow(clippy::too_many_arguments)]
+    fn join_as_straggler(
+        &self,
+        state: &mut State,
+        snapshot: &Snapshot,
+        decision: &mut Decision,
+        candidates: &[Candidate],
+        scored: &[(f32, Fingerprint)],
+        anchored: &[bool],
+        now: Option<i64>,
+    ) -> Result<()> {
+        let idle_minutes = (self.meta.idle_days * 24.0 * 60.0) as i64;
+        // Each tied ticket's best anchored candidate.
+        let mut tied: Vec<(u64, usize)> = Vec::new();
+        for (j, c) in candidates.iter().enumerate() {
+            if !anchored[j] || scored[j].0 < STRAGGLERS.min_pair {
+                continue;
+            }
+            let ticket = state.slots[c.seq as usize].ticket;
+            match tied.iter_mut().find(|(t, _)| *t == ticket) {
+                Some((_, best)) => {
+                    if scored[j].0 > scored[*best].0
+                        || (scored[j].0 == scored[*best].0 && c.seq < candidates[*best].seq)
+                    {
+                        *best = j;
+                    }
+                }
+                None => tied.push((ticket, j)),
+            }
+        }
+        tied.sort_unstable();
+        let mut best: Option<(f32, u64, usize)> = None;
+        for (ticket, j) in tied {
+            let t = &state.tickets[&ticket];
+            let idle = match (now, t.last_minute) {
+                (Some(now), Some(last)) => now - last > idle_minutes,
+                _ => false,
+            };
+            if t.closed || idle || t.members.len() < STRAGGLERS.min_group {
+                continue;
+            }
+            let earliest: Vec<u64> = t.members.iter().take(STRAGGLERS.members).copied().collect();
+            let mut total = 0.0f32;
+            for &m in &earliest {
+                total += if m == candidates[j].seq {
+                    scored[j].0
+                } else {
+                    let mut fp = (*self.fingerprint_of(state, snapshot, m)?).clone();
+                    fp.weigh(&state.corpus);
+                    self.scorer.score(&decision.weighed, &fp)
+                };
+            }
+            let mean = total / earliest.len() as f32;
+            if mean >= STRAGGLERS.min_mean && best.is_none_or(|b| mean > b.0) {
+                best = Some((mean, ticket, j));
+            }
+        }
+        if let Some((_, ticket, j)) = best {
+            let c = &candidates[j];
+            decision.canonical = Some(if ticket == c.seq {
+                c.fingerprint.clone()
+            } else {
+                self.fingerprint_of(state, snapshot, ticket)?
+            });
+            decision.ticket = Some(ticket);
+            decision.matched = Some((c.seq, scored[j].0, c.order.clone()));
+            decision.matched_weighed = Some(scored[j].1.clone());
+        }
+        Ok(())
     }
 
     /// Looks again at the tickets of an engine's first orders, with the document frequencies
