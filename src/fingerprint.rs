@@ -293,12 +293,24 @@ impl Analyzer {
             } else {
                 title.clone()
             };
-            COUNTER_STANCE_CUES.iter().any(|c| head.contains(c))
-                || head.match_indices(PASSIVE_DEMAND).any(|(at, _)| {
-                    let after: String =
-                        head[at + PASSIVE_DEMAND.len()..].chars().take(12).collect();
-                    ENFORCEMENT_WORDS.iter().any(|w| after.contains(w))
+            COUNTER_STANCE_CUES.iter().any(|c| {
+                head.match_indices(c).any(|(at, _)| {
+                    // "一楼反对就办不成吗", "个别住户反对": others push back, the writer
+                    // asks for the thing.
+                    let before: String = head[..at]
+                        .chars()
+                        .rev()
+                        .take(4)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect();
+                    !THIRD_PARTIES.iter().any(|t| before.contains(t))
                 })
+            }) || head.match_indices(PASSIVE_DEMAND).any(|(at, _)| {
+                let after: String = head[at + PASSIVE_DEMAND.len()..].chars().take(12).collect();
+                ENFORCEMENT_WORDS.iter().any(|w| after.contains(w))
+            })
         };
         let title = strip_title_template(&title);
         // Fingerprints live for the whole batch pass, a million at a time: no spare capacity.
@@ -588,6 +600,12 @@ const COUNTER_STANCE_CUES: &[&str] = &[
     "禁止跳舞",
     "不让我们",
     "要求恢复",
+    "不能牺牲",
+];
+
+/// Who, just before a counter cue, makes it someone else's pushing back ("一楼反对").
+const THIRD_PARTIES: &[&str] = &[
+    "一楼", "低层", "个别", "少数", "有人", "部分", "一户", "几户",
 ];
 
 /// "被要求", a counter cue only when an enforcement follows it: "养殖场被要求月底前关停"
@@ -799,6 +817,19 @@ mod tests {
         // 学校 after an ordinary word is no school's name either.
         assert_eq!(names("暑假学校组织补课"), Vec::<String>::new());
         assert_eq!(names("楚英实验学校补课"), vec!["楚英实验学校".to_string()]);
+    }
+
+    #[test]
+    fn others_pushing_back_is_no_counter_stance() {
+        let a = analyzer();
+        let counter = |title: &str| {
+            a.fingerprint(&order("x", title, "加装电梯"), "")
+                .counter_stance
+        };
+        assert!(counter("反对砚池新村6栋加装电梯"));
+        assert!(counter("加装电梯不能牺牲一楼住户的权益"));
+        assert!(!counter("老旧小区加装电梯一楼反对就办不成吗"));
+        assert!(!counter("个别住户反对加装电梯怎么办"));
     }
 
     #[test]

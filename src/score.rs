@@ -35,7 +35,10 @@ pub struct ScoreWeights {
     pub problem_conflict: f32,
     /// Subtracted when both texts raise problems and share none (titles cannot decide).
     pub problem_conflict_soft: f32,
-    /// Subtracted when one order pushes back against what the other asks for.
+    /// The share of the score taken away when one order pushes back against what the other
+    /// asks for (for or against a lift, a market, a closure). Opposite demands at one place are
+    /// two tickets however alike their words and place, so this scales the whole score rather
+    /// than subtracting from it.
     pub opposite_stance: f32,
     /// Added when the reporter is the same.
     pub same_reporter: f32,
@@ -62,7 +65,7 @@ impl Default for ScoreWeights {
             problem_agree: 0.25,
             problem_conflict: 0.3,
             problem_conflict_soft: 0.15,
-            opposite_stance: 0.5,
+            opposite_stance: 0.75,
             same_reporter: 0.05,
             category_conflict: 0.05,
             time_free_days: 30.0,
@@ -372,9 +375,6 @@ impl Scorer {
         } else if p.problem_conflict {
             s -= w.problem_conflict_soft;
         }
-        if p.counter_stance {
-            s -= w.opposite_stance;
-        }
         if p.same_reporter {
             s += w.same_reporter;
         }
@@ -386,6 +386,9 @@ impl Scorer {
                 let over = ((days - w.time_free_days) / (3.0 * w.time_free_days)).min(1.0);
                 s -= w.time_penalty * over;
             }
+        }
+        if p.counter_stance {
+            s *= 1.0 - w.opposite_stance;
         }
         if p.text >= w.repost_cosine {
             s = s.max(p.text);
@@ -777,6 +780,18 @@ mod tests {
             matches!(why.problem, ProblemEvidence::Conflict { firm: false, .. }),
             "{why:?}"
         );
+    }
+
+    #[test]
+    fn opposite_demands_at_one_place_stay_apart_however_alike() {
+        let f = fps(&[
+            "砚池新村6栋加装电梯受阻 一楼住户阻挠施工，请协调加装电梯",
+            "反对砚池新村6栋加装电梯 电梯井挡住一楼采光，请暂停加装电梯",
+        ]);
+        let (score, why) = Scorer::default().explain(&f[0], &f[1], analyzer().problems());
+        assert!(why.opposite_stance, "{why:?}");
+        assert!(matches!(why.place, PlaceEvidence::Agree { .. }), "{why:?}");
+        assert!(score < crate::DEFAULT_THRESHOLD * 0.6, "{score} {why:?}");
     }
 
     #[test]
