@@ -541,6 +541,7 @@ const RARE_WORD_FREQ: usize = 100;
 const GENERIC_CORE_WORDS: &[&str] = &[
     "老旧",
     "公办",
+    "公立",
     "民办",
     "私立",
     "混凝土",

@@ -400,6 +400,14 @@ impl Scorer {
     }
 }
 
+/// Whether two administrative unit cores name one unit. Units are read leftwards from their
+/// suffix and may take in a word before the name ("老家蓼花镇", "避雷高新区"), so a core that
+/// ends with the other (of two characters or more) names the same unit.
+fn same_unit(x: &str, y: &str) -> bool {
+    let (long, short) = if x.len() >= y.len() { (x, y) } else { (y, x) };
+    long.ends_with(short) && (long.len() == short.len() || short.chars().count() >= 2)
+}
+
 /// Problem classes two orders share where at least one side's evidence is weak: a generic
 /// class both raise, or a class one side only hints at with a cue and the other names.
 fn weakly_shared<'f>(a: &'f Fingerprint, b: &'f Fingerprint) -> impl Iterator<Item = u16> + 'f {
@@ -488,7 +496,7 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
     let disjoint = |kinds: &[PlaceKind]| {
         units(a, kinds).next().is_some()
             && units(b, kinds).next().is_some()
-            && !units(a, kinds).any(|x| units(b, kinds).any(|y| y == x))
+            && !units(a, kinds).any(|x| units(b, kinds).any(|y| same_unit(x, y)))
     };
     // Cities and counties are one level where they are compared as regions: a county-level
     // 市 and a 县 are two places.
@@ -792,6 +800,22 @@ mod tests {
         assert!(why.opposite_stance, "{why:?}");
         assert!(matches!(why.place, PlaceEvidence::Agree { .. }), "{why:?}");
         assert!(score < crate::DEFAULT_THRESHOLD * 0.6, "{score} {why:?}");
+    }
+
+    #[test]
+    fn a_unit_read_with_a_word_before_it_is_the_same_unit() {
+        // "回老家蓼花镇" reads the town as 老家蓼花镇: still the town of 蓼花镇, no conflict.
+        let f = fps(&[
+            "回老家蓼花镇过暑假 一下车就被猪场的味道熏回来了",
+            "蓼花镇苦楝村养猪场粪水外溢到村道上，臭味很大",
+            "青石镇一个养猪场臭味很大",
+        ]);
+        let (_, why) = Scorer::default().explain(&f[0], &f[1], analyzer().problems());
+        assert!(!why.admin_conflict, "{why:?}");
+        let (_, why) = Scorer::default().explain(&f[0], &f[2], analyzer().problems());
+        assert!(why.admin_conflict, "{why:?}");
+        assert!(same_unit("老家蓼花", "蓼花") && same_unit("蓼花", "蓼花"));
+        assert!(!same_unit("蓼花", "花") && !same_unit("青石", "蓼花"));
     }
 
     #[test]
