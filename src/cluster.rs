@@ -194,7 +194,13 @@ pub fn cluster(
 pub struct Stragglers {
     /// The least score of the anchored edge that ties a straggler to a group.
     pub min_pair: f32,
-    /// The least mean score of the straggler against the group's earliest members.
+    /// The least mean of the straggler's best [`Stragglers::top`] scores against the group's
+    /// earliest members: it agrees with several of them.
+    pub min_top_mean: f32,
+    /// How many best scores [`Stragglers::min_top_mean`] is taken over.
+    pub top: usize,
+    /// The least mean score of the straggler against all of the group's earliest members:
+    /// it does not disagree with most of them.
     pub min_mean: f32,
     /// How many of a group's earliest members the mean is taken over.
     pub members: usize,
@@ -204,11 +210,13 @@ pub struct Stragglers {
 }
 
 /// Stragglers as the batch pass and the engine use them: an order that scores 0.35 or more
-/// with a member of a ticket of three or more (anchored) and 0.25 on average against up to 16
-/// of its earliest.
+/// with a member of a ticket of three or more (anchored), 0.35 on average with its three best
+/// among the ticket's 16 earliest members and 0.15 on average with all of them.
 pub const STRAGGLERS: Stragglers = Stragglers {
     min_pair: 0.35,
-    min_mean: 0.25,
+    min_top_mean: 0.35,
+    top: 3,
+    min_mean: 0.15,
     members: 16,
     min_group: 3,
 };
@@ -219,9 +227,10 @@ pub const STRAGGLERS: Stragglers = Stragglers {
 /// threshold against every report of its event: its words are few and its problem unclear.
 /// One such pair is no evidence; the same moderate score against a whole group is. A single
 /// node joins a group of `rules.min_group` or more when an anchored edge in `edges` (scored at least
-/// `rules.min_pair`) ties it to a member and its mean `score` against the group's earliest
-/// `rules.members` members reaches `rules.min_mean`; of several such groups, the best mean
-/// wins (ties: the earlier group). Every decision is taken against the groups of the first
+/// `rules.min_pair`) ties it to a member, and its `score`s against the group's earliest
+/// `rules.members` members reach `rules.min_top_mean` on average over the best `rules.top`
+/// and `rules.min_mean` over all; of several such groups, the best top mean wins (ties: the
+/// earlier group). Every decision is taken against the groups of the first
 /// pass, so stragglers never pull in other stragglers, and the result does not depend on the
 /// order of `edges`. A straggler links to its best-scoring member; if it is earlier than the
 /// group's canonical node, it becomes the canonical node and the tree is re-rooted.
@@ -263,17 +272,20 @@ pub fn attach_stragglers(
         for &(_, group) in tied {
             let earliest =
                 &members[group as usize][..members[group as usize].len().min(rules.members)];
-            let (mut total, mut top) = (0.0f32, (0u32, -1.0f32));
-            for &m in earliest {
-                let s = score(x.min(m), x.max(m));
-                total += s;
-                if s > top.1 {
-                    top = (m, s);
-                }
-            }
-            let mean = total / earliest.len() as f32;
-            if mean >= rules.min_mean && best.is_none_or(|b| mean > b.0) {
-                best = Some((mean, group, top.0, top.1));
+            let mut scores: Vec<(f32, u32)> = earliest
+                .iter()
+                .map(|&m| (score(x.min(m), x.max(m)), m))
+                .collect();
+            let mean = scores.iter().map(|s| s.0).sum::<f32>() / scores.len() as f32;
+            // Best first, ties by the earlier member.
+            scores.sort_unstable_by(|p, q| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1)));
+            let top = rules.top.clamp(1, scores.len());
+            let top_mean = scores[..top].iter().map(|s| s.0).sum::<f32>() / top as f32;
+            if top_mean >= rules.min_top_mean
+                && mean >= rules.min_mean
+                && best.is_none_or(|b| top_mean > b.0)
+            {
+                best = Some((top_mean, group, scores[0].1, scores[0].0));
             }
         }
         if let Some((_, group, m, s)) = best {

@@ -1358,8 +1358,9 @@ impl Engine {
     /// An order no ticket took may still join one it agrees with as a whole, as the batch
     /// pass attaches stragglers ([`crate::cluster::attach_stragglers`]): an anchored pair
     /// at [`STRAGGLERS`]`.min_pair` with a member of an open ticket of at least
-    /// `min_group` members, and a mean score of `min_mean` against its earliest `members`.
-    /// The best mean wins (ties: the earlier ticket).
+    /// `min_group` members, and scores against its earliest `members` that reach `min_top_mean`
+    /// over the best `top` and `min_mean` over all. The best top mean wins (ties: the earlier
+    /// ticket).
     #[allow(clippy::too_many_arguments)]
     fn join_as_straggler(
         &self,
@@ -1402,19 +1403,25 @@ impl Engine {
                 continue;
             }
             let earliest: Vec<u64> = t.members.iter().take(STRAGGLERS.members).copied().collect();
-            let mut total = 0.0f32;
+            let mut scores: Vec<f32> = Vec::with_capacity(earliest.len());
             for &m in &earliest {
-                total += if m == candidates[j].seq {
+                scores.push(if m == candidates[j].seq {
                     scored[j].0
                 } else {
                     let mut fp = (*self.fingerprint_of(state, snapshot, m)?).clone();
                     fp.weigh(&state.corpus);
                     self.scorer.score(&decision.weighed, &fp)
-                };
+                });
             }
-            let mean = total / earliest.len() as f32;
-            if mean >= STRAGGLERS.min_mean && best.is_none_or(|b| mean > b.0) {
-                best = Some((mean, ticket, j));
+            let mean = scores.iter().sum::<f32>() / scores.len() as f32;
+            scores.sort_unstable_by(|p, q| q.total_cmp(p));
+            let top = STRAGGLERS.top.clamp(1, scores.len());
+            let top_mean = scores[..top].iter().sum::<f32>() / top as f32;
+            if top_mean >= STRAGGLERS.min_top_mean
+                && mean >= STRAGGLERS.min_mean
+                && best.is_none_or(|b| top_mean > b.0)
+            {
+                best = Some((top_mean, ticket, j));
             }
         }
         if let Some((_, ticket, j)) = best {
