@@ -39,8 +39,14 @@ impl Default for CandidateConfig {
     }
 }
 
+/// How many of its rarest name pieces key a short post that names no place.
+const NAME_PIECE_KEYS: usize = 3;
+
+/// Marks a place key, apart from the same word as a content term.
+const PLACE_KEY: TermHash = 0x9e37_79b9_7f4a_7c15;
+
 fn place_key(core: &str) -> TermHash {
-    term_hash(core) ^ 0x9e37_79b9_7f4a_7c15
+    term_hash(core) ^ PLACE_KEY
 }
 
 /// The keys (and their weights) an order is indexed under.
@@ -48,6 +54,21 @@ pub fn keys_of(fp: &Fingerprint, config: &CandidateConfig) -> Vec<(TermHash, f32
     let mut keys = fp.key_terms(config.key_terms);
     for p in &fp.places {
         keys.push((place_key(&p.core), config.place_weight));
+    }
+    // A short post (no title) that names no place ("枫桥这边工地还在打桩") often names one bare:
+    // it is keyed by its rarest name pieces under the place key they would have as a whole
+    // core (枫桥 of 枫桥雅苑), so it meets the reports that name the place even when those
+    // words are not among its heaviest. A piece that is only part of a core (梧桐 of 梧桐汇)
+    // does not meet it. (After weighing, entity terms
+    // are only words some place name of the batch uses.) Letters with titles are left as
+    // they are: keyed this way, message-board letters met many more letters about other
+    // matters of one town or policy, and the scorer took some of them.
+    if fp.places.is_empty() && fp.title.is_empty() {
+        let mut pieces: Vec<(TermHash, f32)> = fp.entity_terms.clone();
+        pieces.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        for &(h, _) in pieces.iter().take(NAME_PIECE_KEYS) {
+            keys.push((h ^ PLACE_KEY, config.place_weight));
+        }
     }
     keys.sort_unstable_by_key(|(k, _)| *k);
     keys.dedup_by_key(|(k, _)| *k);
@@ -226,6 +247,35 @@ mod tests {
         assert!(pairs.contains(&(0, 2)), "{pairs:?}");
         assert!(pairs.contains(&(1, 4)), "{pairs:?}");
         assert!(pairs.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn a_short_post_is_keyed_by_the_name_pieces_of_places() {
+        let analyzer = Analyzer::new().unwrap();
+        let mut titled = WorkOrder::new("2", "枫桥这边工地晚上十一点还在打桩，吵得睡不着");
+        titled.title = "工地夜间施工扰民".into();
+        let orders = [
+            WorkOrder::new("0", "枫桥小区旁边工地夜间施工噪音很大"),
+            WorkOrder::new("1", "枫桥这边工地晚上十一点还在打桩，吵得睡不着"),
+            titled,
+        ];
+        let mut fps: Vec<Fingerprint> =
+            orders.iter().map(|o| analyzer.fingerprint(o, "")).collect();
+        let mut stats = CorpusStats::default();
+        fps.iter().for_each(|f| stats.add(f));
+        fps.iter_mut().for_each(|f| f.weigh(&stats));
+        let config = CandidateConfig::default();
+        let has = |fp: &Fingerprint| {
+            keys_of(fp, &config)
+                .iter()
+                .any(|(k, _)| *k == place_key("枫桥"))
+        };
+        assert!(has(&fps[0]), "the place itself");
+        assert!(
+            has(&fps[1]),
+            "a post without title or place, by its name piece"
+        );
+        assert!(!has(&fps[2]), "a titled letter is keyed as before");
     }
 
     #[test]
