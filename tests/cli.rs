@@ -298,20 +298,9 @@ fn fixture_f1() -> (f64, f64, serde_json::Value) {
     (f1("pairwise"), f1("bcubed"), report)
 }
 
-/// The level reached so far: a regression guard, not the goal (see the ignored test below).
+/// The target: pairwise and B-cubed F1 of 0.95 on the fixture (measured 0.950 and
+/// 0.967 when it was first met).
 #[test]
-fn quality_does_not_regress_on_fixture() {
-    let (pairwise, bcubed, report) = fixture_f1();
-    assert!(
-        pairwise >= 0.88 && bcubed >= 0.92,
-        "quality regressed: pairwise F1 {pairwise:.4}, B-cubed F1 {bcubed:.4}\n{report:#}"
-    );
-}
-
-/// The target (pairwise and B-cubed F1 of 0.95). Not met yet: run with
-/// `cargo test -- --ignored` to see how far off it is.
-#[test]
-#[ignore = "target not met yet: pairwise F1 0.90, B-cubed F1 0.93 on the fixture"]
 fn quality_target_on_fixture() {
     let (pairwise, bcubed, report) = fixture_f1();
     assert!(
@@ -320,13 +309,13 @@ fn quality_target_on_fixture() {
     );
 }
 
-/// Hard-negative merges must not grow beyond the three known ones (two opposite demands the
+/// Hard-negative merges must not grow beyond the two known ones (an opposite demand the
 /// matcher cannot yet tell apart, one pair of restaurants on one road); the goal is none.
 #[test]
 fn hard_negative_merges_do_not_grow() {
     let violations = hard_negative_violations();
     assert!(
-        violations.len() <= 3,
+        violations.len() <= 2,
         "{} hard-negative pairs merged:\n{}",
         violations.len(),
         violations.join("\n")
@@ -334,7 +323,7 @@ fn hard_negative_merges_do_not_grow() {
 }
 
 #[test]
-#[ignore = "target not met yet: 5 of 51 hard-negative pairs merged"]
+#[ignore = "target not met yet: 2 of 51 hard-negative pairs merged"]
 fn hard_negatives_stay_apart() {
     let violations = hard_negative_violations();
     assert!(
