@@ -297,15 +297,8 @@ impl Analyzer {
                 head.match_indices(c).any(|(at, _)| {
                     // "一楼反对就办不成吗", "个别住户反对": others push back, the writer
                     // asks for the thing.
-                    let before: String = head[..at]
-                        .chars()
-                        .rev()
-                        .take(4)
-                        .collect::<Vec<_>>()
-                        .into_iter()
-                        .rev()
-                        .collect();
-                    !THIRD_PARTIES.iter().any(|t| before.contains(t))
+                    let start = head[..at].char_indices().rev().nth(3).map_or(0, |(i, _)| i);
+                    !THIRD_PARTIES.iter().any(|t| head[start..at].contains(t))
                 })
             }) || head.match_indices(PASSIVE_DEMAND).any(|(at, _)| {
                 let after: String = head[at + PASSIVE_DEMAND.len()..].chars().take(12).collect();
