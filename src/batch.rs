@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::candidates::{candidate_pairs, CandidateConfig};
+use crate::candidates::{CandidateConfig, CandidateLists};
 use crate::cluster::{cluster, Edge};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fingerprint::{Analyzer, CorpusStats, Fingerprint, FingerprintMemo, TermHash};
@@ -221,6 +221,9 @@ pub struct BatchStats {
     pub edges: usize,
     /// Milliseconds per stage, in order.
     pub stage_ms: Vec<(String, u128)>,
+    /// Memory at the end of each stage, in order: the resident set and the process's peak
+    /// resident set so far, in MiB. Empty where the system does not report them (Linux does).
+    pub stage_rss_mib: Vec<(String, u64, u64)>,
 }
 
 /// What a batch run returns.
@@ -267,11 +270,17 @@ impl Deduper {
             orders: orders.len(),
             ..BatchStats::default()
         };
+        if let Some((rss, peak)) = resident_mib() {
+            stats.stage_rss_mib.push(("start".to_string(), rss, peak));
+        }
         let mut clock = Instant::now();
         let mut lap = |stats: &mut BatchStats, name: &str| {
             stats
                 .stage_ms
                 .push((name.to_string(), clock.elapsed().as_millis()));
+            if let Some((rss, peak)) = resident_mib() {
+                stats.stage_rss_mib.push((name.to_string(), rss, peak));
+            }
             clock = Instant::now();
         };
 
@@ -370,21 +379,38 @@ impl Deduper {
         lap(&mut stats, "weigh");
 
         let rep_fps: Vec<&Fingerprint> = reps.iter().map(|&r| &fps[r as usize]).collect();
-        let pairs = candidate_pairs(&rep_fps, &self.config.candidates);
-        stats.candidate_pairs = pairs.len();
+        let lists = CandidateLists::build(&rep_fps, &self.config.candidates);
         lap(&mut stats, "candidates");
 
+        // Each pair is scored by the order that owns it, as the lists are walked: the pairs
+        // are never held all at once (they outnumber edges several times).
         let threshold = self.config.threshold;
-        let edges: Vec<Edge> = pairs
-            .par_iter()
-            .filter_map(|&(a, b)| {
-                let score = self.scorer.score(rep_fps[a as usize], rep_fps[b as usize]);
-                (score >= threshold).then_some(Edge { a, b, score })
-            })
-            .collect();
+        let (edges, pair_count) = (0..rep_fps.len() as u32)
+            .into_par_iter()
+            .with_min_len(256)
+            .fold(
+                || (Vec::new(), 0usize),
+                |(mut edges, mut count): (Vec<Edge>, usize), doc| {
+                    for (a, b) in lists.pairs_of(doc) {
+                        count += 1;
+                        let score = self.scorer.score(rep_fps[a as usize], rep_fps[b as usize]);
+                        if score >= threshold {
+                            edges.push(Edge { a, b, score });
+                        }
+                    }
+                    (edges, count)
+                },
+            )
+            .reduce(
+                || (Vec::new(), 0),
+                |(mut a, n), (mut b, m)| {
+                    a.append(&mut b);
+                    (a, n + m)
+                },
+            );
+        stats.candidate_pairs = pair_count;
         stats.edges = edges.len();
-        // Candidate pairs outnumber edges several times: free them before clustering.
-        drop(pairs);
+        drop(lists);
         lap(&mut stats, "score");
 
         let link_threshold = threshold * self.config.link_ratio;
@@ -506,6 +532,22 @@ impl Deduper {
             members: out,
         }
     }
+}
+
+/// The process's resident set and its peak so far, in MiB (`VmRSS`, `VmHWM`), on Linux.
+fn resident_mib() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kib: u64 = line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kib / 1024)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
 /// Orders fingerprinted per rayon work item.

@@ -57,13 +57,122 @@ pub fn keys_of(fp: &Fingerprint, config: &CandidateConfig) -> Vec<(TermHash, f32
 /// Candidate pairs `(i, j)` with `i < j` among `fps`, sorted and unique.
 ///
 /// `fps` must be in time order (the batch pass sorts orders by time received, then id), so
-/// that posting lists are in time order too. Runs on the current rayon pool.
+/// that posting lists are in time order too. Runs on the current rayon pool. The batch pass
+/// uses [`CandidateLists`] instead, which holds the same pairs in half the memory.
 pub fn candidate_pairs(fps: &[&Fingerprint], config: &CandidateConfig) -> Vec<(u32, u32)> {
+    let lists = CandidateLists::build(fps, config);
+    let mut pairs: Vec<(u32, u32)> = (0..fps.len() as u32)
+        .into_par_iter()
+        .flat_map_iter(|doc| lists.pairs_of(doc))
+        .collect();
+    pairs.par_sort_unstable();
+    pairs
+}
+
+/// Each order's candidates, as one flat array of sorted lists: a pair `(i, j)` is a candidate
+/// when either order lists the other. Four bytes a listed candidate, where a vector of pairs
+/// takes eight and more while it grows; the batch pass scores the pairs order by order with
+/// [`CandidateLists::pairs_of`] and never holds them all.
+#[derive(Debug, Clone, Default)]
+pub struct CandidateLists {
+    /// Where each order's list starts in `others` (and, last, where the last one ends).
+    start: Vec<u32>,
+    /// Every order's candidates, sorted by index within each list.
+    others: Vec<u32>,
+}
+
+/// Orders whose candidates one rayon work item finds.
+const LIST_CHUNK: usize = 2048;
+
+impl CandidateLists {
+    /// The candidates of every order of `fps`, which must be in time order (see
+    /// [`candidate_pairs`]). Runs on the current rayon pool.
+    pub fn build(fps: &[&Fingerprint], config: &CandidateConfig) -> CandidateLists {
+        let n = fps.len();
+        let (doc_start, doc_keys, post_start, postings) = index_keys(fps, config);
+        let doc_keys_of =
+            |doc: usize| &doc_keys[doc_start[doc] as usize..doc_start[doc + 1] as usize];
+        // Lists are found chunk by chunk and put back in order; each chunk keeps its lists
+        // flat too.
+        let docs: Vec<u32> = (0..n as u32).collect();
+        let chunks: Vec<(Vec<u32>, Vec<u32>)> = docs
+            .par_chunks(LIST_CHUNK)
+            .map_init(
+                || Scratch::new(n),
+                |scratch, chunk| {
+                    let mut lens = Vec::with_capacity(chunk.len());
+                    let mut others = Vec::new();
+                    for &doc in chunk {
+                        for &(id, w) in doc_keys_of(doc as usize) {
+                            let posting = &postings[post_start[id as usize] as usize
+                                ..post_start[id as usize + 1] as usize];
+                            let slice = if posting.len() <= 2 * config.window {
+                                posting
+                            } else {
+                                let at = posting.binary_search(&doc).unwrap_or_else(|i| i);
+                                let lo = at.saturating_sub(config.window);
+                                let hi = (at + config.window + 1).min(posting.len());
+                                &posting[lo..hi]
+                            };
+                            for &other in slice {
+                                if other != doc {
+                                    scratch.add(doc, other, w);
+                                }
+                            }
+                        }
+                        let from = others.len();
+                        scratch.take_top(config.max_candidates, |other| others.push(other));
+                        others[from..].sort_unstable();
+                        lens.push((others.len() - from) as u32);
+                    }
+                    others.shrink_to_fit();
+                    (lens, others)
+                },
+            )
+            .collect();
+        drop(docs);
+        let total: usize = chunks.iter().map(|(_, o)| o.len()).sum();
+        let mut start = Vec::with_capacity(n + 1);
+        let mut others = Vec::with_capacity(total);
+        start.push(0u32);
+        for (lens, list) in chunks {
+            for len in lens {
+                start.push(start[start.len() - 1] + len);
+            }
+            others.extend_from_slice(&list);
+        }
+        CandidateLists { start, others }
+    }
+
+    /// The orders `doc` lists as candidates, sorted.
+    pub fn of(&self, doc: u32) -> &[u32] {
+        &self.others[self.start[doc as usize] as usize..self.start[doc as usize + 1] as usize]
+    }
+
+    /// The candidate pairs `(i, j)`, `i < j`, that `doc` owns: every pair is owned by exactly
+    /// one of its orders (the one that lists the other, the earlier one if both do), so the
+    /// pairs of all orders are all candidate pairs, each once. In increasing order of the
+    /// other order.
+    pub fn pairs_of(&self, doc: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.of(doc)
+            .iter()
+            .copied()
+            .filter(move |&other| other > doc || self.of(other).binary_search(&doc).is_err())
+            .map(move |other| (doc.min(other), doc.max(other)))
+    }
+}
+
+/// Keys every order, makes keys dense ids and builds posting lists as one flat array (CSR):
+/// no hash lookups and no per-key vectors in the hot loop. Returns each order's start in the
+/// keys array, the keys `(id, weight)`, each key's start in the postings and the postings.
+/// Orders are added in index order, so every posting list is sorted by time.
+#[allow(clippy::type_complexity)]
+fn index_keys(
+    fps: &[&Fingerprint],
+    config: &CandidateConfig,
+) -> (Vec<u32>, Vec<(u32, f32)>, Vec<u32>, Vec<u32>) {
     let n = fps.len();
     let keys: Vec<Vec<(TermHash, f32)>> = fps.par_iter().map(|fp| keys_of(fp, config)).collect();
-    // Keys become dense ids and posting lists one flat array (CSR): no hash lookups and no
-    // per-key vectors in the hot loop below. Documents are pushed in index order, so every
-    // posting list is sorted by time.
     let mut id_of: FxHashMap<TermHash, u32> = FxHashMap::default();
     let mut doc_keys: Vec<(u32, f32)> = Vec::with_capacity(keys.iter().map(Vec::len).sum());
     let mut doc_start: Vec<u32> = Vec::with_capacity(n + 1);
@@ -98,48 +207,7 @@ pub fn candidate_pairs(fps: &[&Fingerprint], config: &CandidateConfig) -> Vec<(u
             fill[id as usize] += 1;
         }
     }
-    drop(fill);
-    drop(df);
-
-    let mut pairs: Vec<(u32, u32)> = (0..n as u32)
-        .into_par_iter()
-        .with_min_len(1024)
-        .fold(
-            || (Scratch::new(n), Vec::new()),
-            |(mut scratch, mut out), doc| {
-                let ks = &doc_keys
-                    [doc_start[doc as usize] as usize..doc_start[doc as usize + 1] as usize];
-                for &(id, w) in ks {
-                    let posting = &postings
-                        [post_start[id as usize] as usize..post_start[id as usize + 1] as usize];
-                    let slice = if posting.len() <= 2 * config.window {
-                        posting
-                    } else {
-                        let at = posting.binary_search(&doc).unwrap_or_else(|i| i);
-                        let lo = at.saturating_sub(config.window);
-                        let hi = (at + config.window + 1).min(posting.len());
-                        &posting[lo..hi]
-                    };
-                    for &other in slice {
-                        if other != doc {
-                            scratch.add(doc, other, w);
-                        }
-                    }
-                }
-                scratch.take_top(config.max_candidates, |other| {
-                    out.push((doc.min(other), doc.max(other)));
-                });
-                (scratch, out)
-            },
-        )
-        .map(|(_, out)| out)
-        .reduce(Vec::new, |mut a, mut b| {
-            a.append(&mut b);
-            a
-        });
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    pairs
+    (doc_start, doc_keys, post_start, postings)
 }
 
 /// One rayon task's accumulator of shared key weight: a dense array over all orders, with a
