@@ -253,6 +253,39 @@ impl Deduper {
 
     /// Deduplicates `orders` (ids must be unique; [`crate::io::read_dumps`] sees to that).
     pub fn run(&self, orders: &[WorkOrder]) -> Result<BatchOutput> {
+        let mut tickets = Vec::new();
+        let stats = self.run_with_sink(orders, |ticket| {
+            tickets.push(ticket);
+            Ok(())
+        })?;
+        Ok(BatchOutput { tickets, stats })
+    }
+
+    /// [`Deduper::run`], handing each ticket to `sink` as soon as it is built, in the same
+    /// order, instead of collecting them: a million orders' tickets and explanations are
+    /// never all in memory at once (see [`crate::io::write::ResultWriter`]). Stops at the
+    /// first error `sink` returns and returns it.
+    ///
+    /// # Example
+    /// ```
+    /// use complaint_dedup::{Deduper, WorkOrder};
+    /// let deduper = Deduper::builder().threads(1).build()?;
+    /// let orders = vec![
+    ///     WorkOrder::new("1", "枫桥雅苑小区旁工地每天夜里施工到凌晨，噪音扰民"),
+    ///     WorkOrder::new("2", "枫桥雅苑业主：隔壁工地半夜还在打桩，吵得睡不着"),
+    /// ];
+    /// let mut sizes = Vec::new();
+    /// let stats = deduper.run_with_sink(&orders, |ticket| {
+    ///     sizes.push(ticket.members.len());
+    ///     Ok(())
+    /// })?;
+    /// assert_eq!((stats.tickets, sizes), (1, vec![2]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn run_with_sink<F>(&self, orders: &[WorkOrder], mut sink: F) -> Result<BatchStats>
+    where
+        F: FnMut(Ticket) -> Result<()> + Send,
+    {
         let mut seen = rustc_hash::FxHashSet::default();
         for o in orders {
             if !seen.insert(&o.id) {
@@ -262,10 +295,15 @@ impl Deduper {
                 ))));
             }
         }
-        Ok(self.pool.install(|| self.run_in_pool(orders)))
+        drop(seen);
+        self.pool.install(|| self.run_in_pool(orders, &mut sink))
     }
 
-    fn run_in_pool(&self, orders: &[WorkOrder]) -> BatchOutput {
+    fn run_in_pool(
+        &self,
+        orders: &[WorkOrder],
+        sink: &mut (dyn FnMut(Ticket) -> Result<()> + Send),
+    ) -> Result<BatchStats> {
         let mut stats = BatchStats {
             orders: orders.len(),
             ..BatchStats::default()
@@ -296,58 +334,41 @@ impl Deduper {
         });
         let salt = &self.config.salt;
         // Fingerprints in chunks, each rayon task keeping one vocabulary of the terms it saw
-        // (for explanations), merged at the end; chunks are put back in node order.
+        // (for explanations), merged at the end. Each chunk writes its fingerprints straight
+        // into their node's slot: collecting chunks and concatenating them would leave a
+        // million fingerprints' worth of freed chunk vectors behind in the heap.
         let explain = self.config.explain;
+        let mut slots: Vec<Option<Fingerprint>> = Vec::with_capacity(orders.len());
+        slots.resize_with(orders.len(), || None);
         // Each task also keeps a memo of what it learnt about words and places (dropped here).
-        let (mut chunks, vocab) = sorted
-            .par_chunks(FINGERPRINT_CHUNK)
-            .enumerate()
+        let vocab = slots
+            .par_chunks_mut(FINGERPRINT_CHUNK)
+            .zip(sorted.par_chunks(FINGERPRINT_CHUNK))
             .fold(
-                || {
-                    (
-                        Vec::new(),
-                        Vocabulary::default(),
-                        FingerprintMemo::default(),
-                    )
-                },
-                |(mut done, mut vocab, mut memo): (
-                    Vec<(usize, Vec<Fingerprint>)>,
-                    Vocabulary,
-                    FingerprintMemo,
-                ),
-                 (c, chunk)| {
-                    let fps = chunk
-                        .iter()
-                        .map(|&i| {
-                            self.analyzer.fingerprint_memoized(
-                                &orders[i as usize],
-                                salt,
-                                &mut memo,
-                                |h, w| {
-                                    if explain {
-                                        vocab.insert(h, w);
-                                    }
-                                },
-                            )
-                        })
-                        .collect();
-                    done.push((c, fps));
-                    (done, vocab, memo)
+                || (Vocabulary::default(), FingerprintMemo::default()),
+                |(mut vocab, mut memo), (slots, chunk)| {
+                    for (slot, &i) in slots.iter_mut().zip(chunk) {
+                        *slot = Some(self.analyzer.fingerprint_memoized(
+                            &orders[i as usize],
+                            salt,
+                            &mut memo,
+                            |h, w| {
+                                if explain {
+                                    vocab.insert(h, w);
+                                }
+                            },
+                        ));
+                    }
+                    (vocab, memo)
                 },
             )
-            .map(|(done, vocab, _)| (done, vocab))
-            .reduce(
-                || (Vec::new(), Vocabulary::default()),
-                |(mut a, va), (b, vb)| {
-                    a.extend(b);
-                    (a, va.merge(vb))
-                },
-            );
-        chunks.sort_unstable_by_key(|(c, _)| *c);
-        let mut fps: Vec<Fingerprint> = Vec::with_capacity(orders.len());
-        for (_, part) in chunks {
-            fps.extend(part);
-        }
+            .map(|(vocab, _)| vocab)
+            .reduce(Vocabulary::default, Vocabulary::merge);
+        // In place: an `Option<Fingerprint>` is as large as a fingerprint (asserted below).
+        let mut fps: Vec<Fingerprint> = slots
+            .into_iter()
+            .map(|fp| fp.expect("every node is fingerprinted"))
+            .collect();
         lap(&mut stats, "fingerprint");
 
         // Exact reposts: the first node with a content key represents the rest.
@@ -442,21 +463,24 @@ impl Deduper {
         }
         let mut canon_nodes: Vec<u32> = members_of.keys().copied().collect();
         canon_nodes.sort_unstable();
-        let tickets: Vec<Ticket> = canon_nodes
-            .par_iter()
-            .map(|c| {
-                let members = &members_of[c];
-                let terms = TermTexts {
-                    corpus: &corpus,
-                    vocab: &vocab,
-                };
-                self.build_ticket(orders, &sorted, &fps, terms, members, &link)
-            })
-            .collect();
-        stats.tickets = tickets.len();
-        stats.duplicates = orders.len() - tickets.len();
+        // Tickets are built in parallel a chunk at a time and handed over in order.
+        let terms = TermTexts {
+            corpus: &corpus,
+            vocab: &vocab,
+        };
+        for chunk in canon_nodes.chunks(TICKET_CHUNK) {
+            let tickets: Vec<Ticket> = chunk
+                .par_iter()
+                .map(|c| self.build_ticket(orders, &sorted, &fps, terms, &members_of[c], &link))
+                .collect();
+            for ticket in tickets {
+                sink(ticket)?;
+            }
+        }
+        stats.tickets = canon_nodes.len();
+        stats.duplicates = orders.len() - canon_nodes.len();
         lap(&mut stats, "tickets");
-        BatchOutput { tickets, stats }
+        Ok(stats)
     }
 
     fn build_ticket(
@@ -549,6 +573,12 @@ fn resident_mib() -> Option<(u64, u64)> {
     };
     Some((field("VmRSS:")?, field("VmHWM:")?))
 }
+
+const _: () =
+    assert!(std::mem::size_of::<Option<Fingerprint>>() == std::mem::size_of::<Fingerprint>());
+
+/// Tickets built (in parallel) before they are handed to the sink.
+const TICKET_CHUNK: usize = 4096;
 
 /// Orders fingerprinted per rayon work item.
 const FINGERPRINT_CHUNK: usize = 256;
