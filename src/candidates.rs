@@ -45,13 +45,42 @@ fn place_key(core: &str) -> TermHash {
 
 /// The keys (and their weights) an order is indexed under.
 pub fn keys_of(fp: &Fingerprint, config: &CandidateConfig) -> Vec<(TermHash, f32)> {
-    let mut keys = fp.key_terms(config.key_terms);
-    for p in &fp.places {
-        keys.push((place_key(&p.core), config.place_weight));
-    }
-    keys.sort_unstable_by_key(|(k, _)| *k);
-    keys.dedup_by_key(|(k, _)| *k);
+    let mut keys = Vec::new();
+    push_keys(fp, config, &mut keys);
     keys
+}
+
+/// Appends the keys of [`keys_of`] to `out` (sorted by key, distinct), reusing its memory.
+fn push_keys(fp: &Fingerprint, config: &CandidateConfig, out: &mut Vec<(TermHash, f32)>) {
+    let from = out.len();
+    out.extend_from_slice(&fp.terms);
+    // The heaviest terms, ties by hash: the same as `Fingerprint::key_terms`, without sorting
+    // all of them.
+    let heaviest =
+        |a: &(TermHash, f32), b: &(TermHash, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    let k = config.key_terms;
+    if out.len() - from > k {
+        if k == 0 {
+            out.truncate(from);
+        } else {
+            out[from..].select_nth_unstable_by(k - 1, heaviest);
+            out.truncate(from + k);
+        }
+    }
+    out[from..].sort_unstable_by(heaviest);
+    for p in &fp.places {
+        out.push((place_key(&p.core), config.place_weight));
+    }
+    let keys = &mut out[from..];
+    keys.sort_unstable_by_key(|(k, _)| *k);
+    let mut kept = from;
+    for i in from..out.len() {
+        if i == from || out[i].0 != out[kept - 1].0 {
+            out[kept] = out[i];
+            kept += 1;
+        }
+    }
+    out.truncate(kept);
 }
 
 /// Candidate pairs `(i, j)` with `i < j` among `fps`, sorted and unique.
@@ -69,16 +98,16 @@ pub fn candidate_pairs(fps: &[&Fingerprint], config: &CandidateConfig) -> Vec<(u
     pairs
 }
 
-/// Each order's candidates, as one flat array of sorted lists: a pair `(i, j)` is a candidate
+/// Each order's candidates, as flat arrays of sorted lists: a pair `(i, j)` is a candidate
 /// when either order lists the other. Four bytes a listed candidate, where a vector of pairs
 /// takes eight and more while it grows; the batch pass scores the pairs order by order with
 /// [`CandidateLists::pairs_of`] and never holds them all.
 #[derive(Debug, Clone, Default)]
 pub struct CandidateLists {
-    /// Where each order's list starts in `others` (and, last, where the last one ends).
-    start: Vec<u32>,
-    /// Every order's candidates, sorted by index within each list.
-    others: Vec<u32>,
+    /// The lists of [`LIST_CHUNK`] orders at a time (as found, in parallel): where each
+    /// order's list starts in the chunk's array (and, last, where the last one ends), and
+    /// the candidates, sorted by index within each list.
+    chunks: Vec<(Vec<u32>, Vec<u32>)>,
 }
 
 /// Orders whose candidates one rayon work item finds.
@@ -92,17 +121,16 @@ impl CandidateLists {
         let (doc_start, doc_keys, post_start, postings) = index_keys(fps, config);
         let doc_keys_of =
             |doc: usize| &doc_keys[doc_start[doc] as usize..doc_start[doc + 1] as usize];
-        // Lists are found chunk by chunk and put back in order; each chunk keeps its lists
-        // flat too.
         let docs: Vec<u32> = (0..n as u32).collect();
-        let chunks: Vec<(Vec<u32>, Vec<u32>)> = docs
+        let chunks = docs
             .par_chunks(LIST_CHUNK)
             .map_init(
                 || Scratch::new(n),
                 |scratch, chunk| {
-                    let mut lens = Vec::with_capacity(chunk.len());
+                    let mut start = Vec::with_capacity(chunk.len() + 1);
                     let mut others = Vec::new();
                     for &doc in chunk {
+                        start.push(others.len() as u32);
                         for &(id, w) in doc_keys_of(doc as usize) {
                             let posting = &postings[post_start[id as usize] as usize
                                 ..post_start[id as usize + 1] as usize];
@@ -123,30 +151,21 @@ impl CandidateLists {
                         let from = others.len();
                         scratch.take_top(config.max_candidates, |other| others.push(other));
                         others[from..].sort_unstable();
-                        lens.push((others.len() - from) as u32);
                     }
+                    start.push(others.len() as u32);
                     others.shrink_to_fit();
-                    (lens, others)
+                    (start, others)
                 },
             )
             .collect();
-        drop(docs);
-        let total: usize = chunks.iter().map(|(_, o)| o.len()).sum();
-        let mut start = Vec::with_capacity(n + 1);
-        let mut others = Vec::with_capacity(total);
-        start.push(0u32);
-        for (lens, list) in chunks {
-            for len in lens {
-                start.push(start[start.len() - 1] + len);
-            }
-            others.extend_from_slice(&list);
-        }
-        CandidateLists { start, others }
+        CandidateLists { chunks }
     }
 
     /// The orders `doc` lists as candidates, sorted.
     pub fn of(&self, doc: u32) -> &[u32] {
-        &self.others[self.start[doc as usize] as usize..self.start[doc as usize + 1] as usize]
+        let (start, others) = &self.chunks[doc as usize / LIST_CHUNK];
+        let i = doc as usize % LIST_CHUNK;
+        &others[start[i] as usize..start[i + 1] as usize]
     }
 
     /// The candidate pairs `(i, j)`, `i < j`, that `doc` owns: every pair is owned by exactly
@@ -172,25 +191,42 @@ fn index_keys(
     config: &CandidateConfig,
 ) -> (Vec<u32>, Vec<(u32, f32)>, Vec<u32>, Vec<u32>) {
     let n = fps.len();
-    let keys: Vec<Vec<(TermHash, f32)>> = fps.par_iter().map(|fp| keys_of(fp, config)).collect();
+    // Keys a chunk of orders at a time, flat: (how many keys each order has, the keys).
+    let keys: Vec<(Vec<u32>, Vec<(TermHash, f32)>)> = fps
+        .par_chunks(LIST_CHUNK)
+        .map(|chunk| {
+            let mut lens = Vec::with_capacity(chunk.len());
+            let mut keys = Vec::new();
+            for fp in chunk {
+                let from = keys.len();
+                push_keys(fp, config, &mut keys);
+                lens.push((keys.len() - from) as u32);
+            }
+            (lens, keys)
+        })
+        .collect();
     let mut id_of: FxHashMap<TermHash, u32> = FxHashMap::default();
-    let mut doc_keys: Vec<(u32, f32)> = Vec::with_capacity(keys.iter().map(Vec::len).sum());
+    let mut doc_keys: Vec<(u32, f32)> = Vec::with_capacity(keys.iter().map(|(_, k)| k.len()).sum());
     let mut doc_start: Vec<u32> = Vec::with_capacity(n + 1);
     let mut df: Vec<u32> = Vec::new();
-    for ks in &keys {
-        doc_start.push(doc_keys.len() as u32);
-        for &(k, w) in ks {
-            let next = id_of.len() as u32;
-            let id = *id_of.entry(k).or_insert(next);
-            if id == next {
-                df.push(0);
+    // Each chunk's keys are freed as soon as they are converted.
+    for (lens, chunk_keys) in keys {
+        let mut at = 0;
+        for len in lens {
+            doc_start.push(doc_keys.len() as u32);
+            for &(k, w) in &chunk_keys[at..at + len as usize] {
+                let next = id_of.len() as u32;
+                let id = *id_of.entry(k).or_insert(next);
+                if id == next {
+                    df.push(0);
+                }
+                df[id as usize] += 1;
+                doc_keys.push((id, w));
             }
-            df[id as usize] += 1;
-            doc_keys.push((id, w));
+            at += len as usize;
         }
     }
     doc_start.push(doc_keys.len() as u32);
-    drop(keys);
     drop(id_of);
     let mut post_start: Vec<u32> = Vec::with_capacity(df.len() + 1);
     let mut total = 0u32;
