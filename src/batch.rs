@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::candidates::{candidate_pairs, CandidateConfig};
+use crate::candidates::{CandidateConfig, CandidateLists};
 use crate::cluster::{attach_stragglers, cluster, Edge, STRAGGLERS};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fingerprint::{Analyzer, CorpusStats, Fingerprint, FingerprintMemo, TermHash};
@@ -221,6 +221,9 @@ pub struct BatchStats {
     pub edges: usize,
     /// Milliseconds per stage, in order.
     pub stage_ms: Vec<(String, u128)>,
+    /// Memory at the end of each stage, in order: the resident set and the process's peak
+    /// resident set so far, in MiB. Empty where the system does not report them (Linux does).
+    pub stage_rss_mib: Vec<(String, u64, u64)>,
 }
 
 /// What a batch run returns.
@@ -250,6 +253,39 @@ impl Deduper {
 
     /// Deduplicates `orders` (ids must be unique; [`crate::io::read_dumps`] sees to that).
     pub fn run(&self, orders: &[WorkOrder]) -> Result<BatchOutput> {
+        let mut tickets = Vec::new();
+        let stats = self.run_with_sink(orders, |ticket| {
+            tickets.push(ticket);
+            Ok(())
+        })?;
+        Ok(BatchOutput { tickets, stats })
+    }
+
+    /// [`Deduper::run`], handing each ticket to `sink` as soon as it is built, in the same
+    /// order, instead of collecting them: a million orders' tickets and explanations are
+    /// never all in memory at once (see [`crate::io::write::ResultWriter`]). Stops at the
+    /// first error `sink` returns and returns it.
+    ///
+    /// # Example
+    /// ```
+    /// use complaint_dedup::{Deduper, WorkOrder};
+    /// let deduper = Deduper::builder().threads(1).build()?;
+    /// let orders = vec![
+    ///     WorkOrder::new("1", "枫桥雅苑小区旁工地每天夜里施工到凌晨，噪音扰民"),
+    ///     WorkOrder::new("2", "枫桥雅苑业主：隔壁工地半夜还在打桩，吵得睡不着"),
+    /// ];
+    /// let mut sizes = Vec::new();
+    /// let stats = deduper.run_with_sink(&orders, |ticket| {
+    ///     sizes.push(ticket.members.len());
+    ///     Ok(())
+    /// })?;
+    /// assert_eq!((stats.tickets, sizes), (1, vec![2]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn run_with_sink<F>(&self, orders: &[WorkOrder], mut sink: F) -> Result<BatchStats>
+    where
+        F: FnMut(Ticket) -> Result<()> + Send,
+    {
         let mut seen = rustc_hash::FxHashSet::default();
         for o in orders {
             if !seen.insert(&o.id) {
@@ -259,19 +295,30 @@ impl Deduper {
                 ))));
             }
         }
-        Ok(self.pool.install(|| self.run_in_pool(orders)))
+        drop(seen);
+        self.pool.install(|| self.run_in_pool(orders, &mut sink))
     }
 
-    fn run_in_pool(&self, orders: &[WorkOrder]) -> BatchOutput {
+    fn run_in_pool(
+        &self,
+        orders: &[WorkOrder],
+        sink: &mut (dyn FnMut(Ticket) -> Result<()> + Send),
+    ) -> Result<BatchStats> {
         let mut stats = BatchStats {
             orders: orders.len(),
             ..BatchStats::default()
         };
+        if let Some((rss, peak)) = resident_mib() {
+            stats.stage_rss_mib.push(("start".to_string(), rss, peak));
+        }
         let mut clock = Instant::now();
         let mut lap = |stats: &mut BatchStats, name: &str| {
             stats
                 .stage_ms
                 .push((name.to_string(), clock.elapsed().as_millis()));
+            if let Some((rss, peak)) = resident_mib() {
+                stats.stage_rss_mib.push((name.to_string(), rss, peak));
+            }
             clock = Instant::now();
         };
 
@@ -287,58 +334,41 @@ impl Deduper {
         });
         let salt = &self.config.salt;
         // Fingerprints in chunks, each rayon task keeping one vocabulary of the terms it saw
-        // (for explanations), merged at the end; chunks are put back in node order.
+        // (for explanations), merged at the end. Each chunk writes its fingerprints straight
+        // into their node's slot: collecting chunks and concatenating them would leave a
+        // million fingerprints' worth of freed chunk vectors behind in the heap.
         let explain = self.config.explain;
+        let mut slots: Vec<Option<Fingerprint>> = Vec::with_capacity(orders.len());
+        slots.resize_with(orders.len(), || None);
         // Each task also keeps a memo of what it learnt about words and places (dropped here).
-        let (mut chunks, vocab) = sorted
-            .par_chunks(FINGERPRINT_CHUNK)
-            .enumerate()
+        let vocab = slots
+            .par_chunks_mut(FINGERPRINT_CHUNK)
+            .zip(sorted.par_chunks(FINGERPRINT_CHUNK))
             .fold(
-                || {
-                    (
-                        Vec::new(),
-                        Vocabulary::default(),
-                        FingerprintMemo::default(),
-                    )
-                },
-                |(mut done, mut vocab, mut memo): (
-                    Vec<(usize, Vec<Fingerprint>)>,
-                    Vocabulary,
-                    FingerprintMemo,
-                ),
-                 (c, chunk)| {
-                    let fps = chunk
-                        .iter()
-                        .map(|&i| {
-                            self.analyzer.fingerprint_memoized(
-                                &orders[i as usize],
-                                salt,
-                                &mut memo,
-                                |h, w| {
-                                    if explain {
-                                        vocab.insert(h, w);
-                                    }
-                                },
-                            )
-                        })
-                        .collect();
-                    done.push((c, fps));
-                    (done, vocab, memo)
+                || (Vocabulary::default(), FingerprintMemo::default()),
+                |(mut vocab, mut memo), (slots, chunk)| {
+                    for (slot, &i) in slots.iter_mut().zip(chunk) {
+                        *slot = Some(self.analyzer.fingerprint_memoized(
+                            &orders[i as usize],
+                            salt,
+                            &mut memo,
+                            |h, w| {
+                                if explain {
+                                    vocab.insert(h, w);
+                                }
+                            },
+                        ));
+                    }
+                    (vocab, memo)
                 },
             )
-            .map(|(done, vocab, _)| (done, vocab))
-            .reduce(
-                || (Vec::new(), Vocabulary::default()),
-                |(mut a, va), (b, vb)| {
-                    a.extend(b);
-                    (a, va.merge(vb))
-                },
-            );
-        chunks.sort_unstable_by_key(|(c, _)| *c);
-        let mut fps: Vec<Fingerprint> = Vec::with_capacity(orders.len());
-        for (_, part) in chunks {
-            fps.extend(part);
-        }
+            .map(|(vocab, _)| vocab)
+            .reduce(Vocabulary::default, Vocabulary::merge);
+        // In place: an `Option<Fingerprint>` is as large as a fingerprint (asserted below).
+        let mut fps: Vec<Fingerprint> = slots
+            .into_iter()
+            .map(|fp| fp.expect("every node is fingerprinted"))
+            .collect();
         lap(&mut stats, "fingerprint");
 
         // Exact reposts: the first node with a content key represents the rest.
@@ -370,33 +400,52 @@ impl Deduper {
         lap(&mut stats, "weigh");
 
         let rep_fps: Vec<&Fingerprint> = reps.iter().map(|&r| &fps[r as usize]).collect();
-        let pairs = candidate_pairs(&rep_fps, &self.config.candidates);
-        stats.candidate_pairs = pairs.len();
+        let lists = CandidateLists::build(&rep_fps, &self.config.candidates);
         lap(&mut stats, "candidates");
 
+        // Each pair is scored by the order that owns it, as the lists are walked: the pairs
+        // are never held all at once (they outnumber edges several times).
         let threshold = self.config.threshold;
-        let edges: Vec<Edge> = pairs
-            .par_iter()
-            .filter_map(|&(a, b)| {
-                let (score, anchored) = self
-                    .scorer
-                    .score_anchored(rep_fps[a as usize], rep_fps[b as usize]);
-                // Anchored pairs a little under the threshold may still tie a straggler
-                // to its group (cluster::attach_stragglers).
-                let keep = score >= threshold || (anchored && score >= STRAGGLERS.min_pair);
-                keep.then_some(Edge {
-                    a,
-                    b,
-                    score,
-                    anchored,
-                })
-            })
-            .collect();
-        let ties: Vec<Edge> = edges.iter().filter(|e| e.anchored).copied().collect();
-        let edges: Vec<Edge> = edges.into_iter().filter(|e| e.score >= threshold).collect();
+        // Anchored pairs a little under the threshold are kept apart: they may still tie a
+        // straggler to its group (cluster::attach_stragglers).
+        let (edges, ties, pair_count) = (0..rep_fps.len() as u32)
+            .into_par_iter()
+            .with_min_len(256)
+            .fold(
+                || (Vec::new(), Vec::new(), 0usize),
+                |(mut edges, mut ties, mut count): (Vec<Edge>, Vec<Edge>, usize), doc| {
+                    for (a, b) in lists.pairs_of(doc) {
+                        count += 1;
+                        let (score, anchored) = self
+                            .scorer
+                            .score_anchored(rep_fps[a as usize], rep_fps[b as usize]);
+                        let edge = Edge {
+                            a,
+                            b,
+                            score,
+                            anchored,
+                        };
+                        if anchored && score >= STRAGGLERS.min_pair {
+                            ties.push(edge);
+                        }
+                        if score >= threshold {
+                            edges.push(edge);
+                        }
+                    }
+                    (edges, ties, count)
+                },
+            )
+            .reduce(
+                || (Vec::new(), Vec::new(), 0),
+                |(mut a, mut t, n), (mut b, mut u, m)| {
+                    a.append(&mut b);
+                    t.append(&mut u);
+                    (a, t, n + m)
+                },
+            );
+        stats.candidate_pairs = pair_count;
         stats.edges = edges.len();
-        // Candidate pairs outnumber edges several times: free them before clustering.
-        drop(pairs);
+        drop(lists);
         lap(&mut stats, "score");
 
         let link_threshold = threshold * self.config.link_ratio;
@@ -432,21 +481,24 @@ impl Deduper {
         }
         let mut canon_nodes: Vec<u32> = members_of.keys().copied().collect();
         canon_nodes.sort_unstable();
-        let tickets: Vec<Ticket> = canon_nodes
-            .par_iter()
-            .map(|c| {
-                let members = &members_of[c];
-                let terms = TermTexts {
-                    corpus: &corpus,
-                    vocab: &vocab,
-                };
-                self.build_ticket(orders, &sorted, &fps, terms, members, &link)
-            })
-            .collect();
-        stats.tickets = tickets.len();
-        stats.duplicates = orders.len() - tickets.len();
+        // Tickets are built in parallel a chunk at a time and handed over in order.
+        let terms = TermTexts {
+            corpus: &corpus,
+            vocab: &vocab,
+        };
+        for chunk in canon_nodes.chunks(TICKET_CHUNK) {
+            let tickets: Vec<Ticket> = chunk
+                .par_iter()
+                .map(|c| self.build_ticket(orders, &sorted, &fps, terms, &members_of[c], &link))
+                .collect();
+            for ticket in tickets {
+                sink(ticket)?;
+            }
+        }
+        stats.tickets = canon_nodes.len();
+        stats.duplicates = orders.len() - canon_nodes.len();
         lap(&mut stats, "tickets");
-        BatchOutput { tickets, stats }
+        Ok(stats)
     }
 
     fn build_ticket(
@@ -523,6 +575,28 @@ impl Deduper {
         }
     }
 }
+
+/// The process's resident set and its peak so far, in MiB (`VmRSS`, `VmHWM`), on Linux.
+fn resident_mib() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kib: u64 = line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kib / 1024)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+const _: () =
+    assert!(std::mem::size_of::<Option<Fingerprint>>() == std::mem::size_of::<Fingerprint>());
+
+/// Tickets built (in parallel) before they are handed to the sink.
+const TICKET_CHUNK: usize = 4096;
 
 /// Orders fingerprinted per rayon work item.
 const FINGERPRINT_CHUNK: usize = 256;

@@ -51,58 +51,207 @@ fn place_key(core: &str) -> TermHash {
 
 /// The keys (and their weights) an order is indexed under.
 pub fn keys_of(fp: &Fingerprint, config: &CandidateConfig) -> Vec<(TermHash, f32)> {
-    let mut keys = fp.key_terms(config.key_terms);
+    let mut keys = Vec::new();
+    push_keys(fp, config, &mut keys);
+    keys
+}
+
+/// Appends the keys of [`keys_of`] to `out` (sorted by key, distinct), reusing its memory.
+fn push_keys(fp: &Fingerprint, config: &CandidateConfig, out: &mut Vec<(TermHash, f32)>) {
+    let from = out.len();
+    out.extend_from_slice(&fp.terms);
+    // The heaviest terms, ties by hash: the same as `Fingerprint::key_terms`, without sorting
+    // all of them.
+    let heaviest =
+        |a: &(TermHash, f32), b: &(TermHash, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    let k = config.key_terms;
+    if out.len() - from > k {
+        if k == 0 {
+            out.truncate(from);
+        } else {
+            out[from..].select_nth_unstable_by(k - 1, heaviest);
+            out.truncate(from + k);
+        }
+    }
+    out[from..].sort_unstable_by(heaviest);
     for p in &fp.places {
-        keys.push((place_key(&p.core), config.place_weight));
+        out.push((place_key(&p.core), config.place_weight));
     }
     // A short post (no title) that names no place ("枫桥这边工地还在打桩") often names one bare:
     // it is keyed by its rarest name pieces under the place key they would have as a whole
     // core (枫桥 of 枫桥雅苑), so it meets the reports that name the place even when those
     // words are not among its heaviest. A piece that is only part of a core (梧桐 of 梧桐汇)
-    // does not meet it. (After weighing, entity terms
-    // are only words some place name of the batch uses.) Letters with titles are left as
-    // they are: keyed this way, message-board letters met many more letters about other
-    // matters of one town or policy, and the scorer took some of them.
-    if fp.places.is_empty() && fp.title.is_empty() {
-        let mut pieces: Vec<(TermHash, f32)> = fp.entity_terms.clone();
-        pieces.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        for &(h, _) in pieces.iter().take(NAME_PIECE_KEYS) {
-            keys.push((h ^ PLACE_KEY, config.place_weight));
+    // does not meet it. (After weighing, entity terms are only words some place name of the
+    // batch uses.) Letters with titles are left as they are: keyed this way, message-board
+    // letters met many more letters about other matters of one town or policy, and the
+    // scorer took some of them.
+    if fp.places.is_empty() && fp.title.is_empty() && !fp.entity_terms.is_empty() {
+        let start = out.len();
+        out.extend_from_slice(&fp.entity_terms);
+        let rarest =
+            |a: &(TermHash, f32), b: &(TermHash, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        out[start..].sort_unstable_by(rarest);
+        out.truncate(start + NAME_PIECE_KEYS.min(out.len() - start));
+        for key in &mut out[start..] {
+            *key = (key.0 ^ PLACE_KEY, config.place_weight);
         }
     }
+    let keys = &mut out[from..];
     keys.sort_unstable_by_key(|(k, _)| *k);
-    keys.dedup_by_key(|(k, _)| *k);
-    keys
+    let mut kept = from;
+    for i in from..out.len() {
+        if i == from || out[i].0 != out[kept - 1].0 {
+            out[kept] = out[i];
+            kept += 1;
+        }
+    }
+    out.truncate(kept);
 }
 
 /// Candidate pairs `(i, j)` with `i < j` among `fps`, sorted and unique.
 ///
 /// `fps` must be in time order (the batch pass sorts orders by time received, then id), so
-/// that posting lists are in time order too. Runs on the current rayon pool.
+/// that posting lists are in time order too. Runs on the current rayon pool. The batch pass
+/// uses [`CandidateLists`] instead, which holds the same pairs in half the memory.
 pub fn candidate_pairs(fps: &[&Fingerprint], config: &CandidateConfig) -> Vec<(u32, u32)> {
+    let lists = CandidateLists::build(fps, config);
+    let mut pairs: Vec<(u32, u32)> = (0..fps.len() as u32)
+        .into_par_iter()
+        .flat_map_iter(|doc| lists.pairs_of(doc))
+        .collect();
+    pairs.par_sort_unstable();
+    pairs
+}
+
+/// Each order's candidates, as flat arrays of sorted lists: a pair `(i, j)` is a candidate
+/// when either order lists the other. Four bytes a listed candidate, where a vector of pairs
+/// takes eight and more while it grows; the batch pass scores the pairs order by order with
+/// [`CandidateLists::pairs_of`] and never holds them all.
+#[derive(Debug, Clone, Default)]
+pub struct CandidateLists {
+    /// The lists of [`LIST_CHUNK`] orders at a time (as found, in parallel): where each
+    /// order's list starts in the chunk's array (and, last, where the last one ends), and
+    /// the candidates, sorted by index within each list.
+    chunks: Vec<(Vec<u32>, Vec<u32>)>,
+}
+
+/// Orders whose candidates one rayon work item finds.
+const LIST_CHUNK: usize = 2048;
+
+impl CandidateLists {
+    /// The candidates of every order of `fps`, which must be in time order (see
+    /// [`candidate_pairs`]). Runs on the current rayon pool.
+    pub fn build(fps: &[&Fingerprint], config: &CandidateConfig) -> CandidateLists {
+        let n = fps.len();
+        let (doc_start, doc_keys, post_start, postings) = index_keys(fps, config);
+        let doc_keys_of =
+            |doc: usize| &doc_keys[doc_start[doc] as usize..doc_start[doc + 1] as usize];
+        let docs: Vec<u32> = (0..n as u32).collect();
+        let chunks = docs
+            .par_chunks(LIST_CHUNK)
+            .map_init(
+                || Scratch::new(n),
+                |scratch, chunk| {
+                    let mut start = Vec::with_capacity(chunk.len() + 1);
+                    let mut others = Vec::new();
+                    for &doc in chunk {
+                        start.push(others.len() as u32);
+                        for &(id, w) in doc_keys_of(doc as usize) {
+                            let posting = &postings[post_start[id as usize] as usize
+                                ..post_start[id as usize + 1] as usize];
+                            let slice = if posting.len() <= 2 * config.window {
+                                posting
+                            } else {
+                                let at = posting.binary_search(&doc).unwrap_or_else(|i| i);
+                                let lo = at.saturating_sub(config.window);
+                                let hi = (at + config.window + 1).min(posting.len());
+                                &posting[lo..hi]
+                            };
+                            for &other in slice {
+                                if other != doc {
+                                    scratch.add(doc, other, w);
+                                }
+                            }
+                        }
+                        let from = others.len();
+                        scratch.take_top(config.max_candidates, |other| others.push(other));
+                        others[from..].sort_unstable();
+                    }
+                    start.push(others.len() as u32);
+                    others.shrink_to_fit();
+                    (start, others)
+                },
+            )
+            .collect();
+        CandidateLists { chunks }
+    }
+
+    /// The orders `doc` lists as candidates, sorted.
+    pub fn of(&self, doc: u32) -> &[u32] {
+        let (start, others) = &self.chunks[doc as usize / LIST_CHUNK];
+        let i = doc as usize % LIST_CHUNK;
+        &others[start[i] as usize..start[i + 1] as usize]
+    }
+
+    /// The candidate pairs `(i, j)`, `i < j`, that `doc` owns: every pair is owned by exactly
+    /// one of its orders (the one that lists the other, the earlier one if both do), so the
+    /// pairs of all orders are all candidate pairs, each once. In increasing order of the
+    /// other order.
+    pub fn pairs_of(&self, doc: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.of(doc)
+            .iter()
+            .copied()
+            .filter(move |&other| other > doc || self.of(other).binary_search(&doc).is_err())
+            .map(move |other| (doc.min(other), doc.max(other)))
+    }
+}
+
+/// Keys every order, makes keys dense ids and builds posting lists as one flat array (CSR):
+/// no hash lookups and no per-key vectors in the hot loop. Returns each order's start in the
+/// keys array, the keys `(id, weight)`, each key's start in the postings and the postings.
+/// Orders are added in index order, so every posting list is sorted by time.
+#[allow(clippy::type_complexity)]
+fn index_keys(
+    fps: &[&Fingerprint],
+    config: &CandidateConfig,
+) -> (Vec<u32>, Vec<(u32, f32)>, Vec<u32>, Vec<u32>) {
     let n = fps.len();
-    let keys: Vec<Vec<(TermHash, f32)>> = fps.par_iter().map(|fp| keys_of(fp, config)).collect();
-    // Keys become dense ids and posting lists one flat array (CSR): no hash lookups and no
-    // per-key vectors in the hot loop below. Documents are pushed in index order, so every
-    // posting list is sorted by time.
+    // Keys a chunk of orders at a time, flat: (how many keys each order has, the keys).
+    let keys: Vec<(Vec<u32>, Vec<(TermHash, f32)>)> = fps
+        .par_chunks(LIST_CHUNK)
+        .map(|chunk| {
+            let mut lens = Vec::with_capacity(chunk.len());
+            let mut keys = Vec::new();
+            for fp in chunk {
+                let from = keys.len();
+                push_keys(fp, config, &mut keys);
+                lens.push((keys.len() - from) as u32);
+            }
+            (lens, keys)
+        })
+        .collect();
     let mut id_of: FxHashMap<TermHash, u32> = FxHashMap::default();
-    let mut doc_keys: Vec<(u32, f32)> = Vec::with_capacity(keys.iter().map(Vec::len).sum());
+    let mut doc_keys: Vec<(u32, f32)> = Vec::with_capacity(keys.iter().map(|(_, k)| k.len()).sum());
     let mut doc_start: Vec<u32> = Vec::with_capacity(n + 1);
     let mut df: Vec<u32> = Vec::new();
-    for ks in &keys {
-        doc_start.push(doc_keys.len() as u32);
-        for &(k, w) in ks {
-            let next = id_of.len() as u32;
-            let id = *id_of.entry(k).or_insert(next);
-            if id == next {
-                df.push(0);
+    // Each chunk's keys are freed as soon as they are converted.
+    for (lens, chunk_keys) in keys {
+        let mut at = 0;
+        for len in lens {
+            doc_start.push(doc_keys.len() as u32);
+            for &(k, w) in &chunk_keys[at..at + len as usize] {
+                let next = id_of.len() as u32;
+                let id = *id_of.entry(k).or_insert(next);
+                if id == next {
+                    df.push(0);
+                }
+                df[id as usize] += 1;
+                doc_keys.push((id, w));
             }
-            df[id as usize] += 1;
-            doc_keys.push((id, w));
+            at += len as usize;
         }
     }
     doc_start.push(doc_keys.len() as u32);
-    drop(keys);
     drop(id_of);
     let mut post_start: Vec<u32> = Vec::with_capacity(df.len() + 1);
     let mut total = 0u32;
@@ -119,48 +268,7 @@ pub fn candidate_pairs(fps: &[&Fingerprint], config: &CandidateConfig) -> Vec<(u
             fill[id as usize] += 1;
         }
     }
-    drop(fill);
-    drop(df);
-
-    let mut pairs: Vec<(u32, u32)> = (0..n as u32)
-        .into_par_iter()
-        .with_min_len(1024)
-        .fold(
-            || (Scratch::new(n), Vec::new()),
-            |(mut scratch, mut out), doc| {
-                let ks = &doc_keys
-                    [doc_start[doc as usize] as usize..doc_start[doc as usize + 1] as usize];
-                for &(id, w) in ks {
-                    let posting = &postings
-                        [post_start[id as usize] as usize..post_start[id as usize + 1] as usize];
-                    let slice = if posting.len() <= 2 * config.window {
-                        posting
-                    } else {
-                        let at = posting.binary_search(&doc).unwrap_or_else(|i| i);
-                        let lo = at.saturating_sub(config.window);
-                        let hi = (at + config.window + 1).min(posting.len());
-                        &posting[lo..hi]
-                    };
-                    for &other in slice {
-                        if other != doc {
-                            scratch.add(doc, other, w);
-                        }
-                    }
-                }
-                scratch.take_top(config.max_candidates, |other| {
-                    out.push((doc.min(other), doc.max(other)));
-                });
-                (scratch, out)
-            },
-        )
-        .map(|(_, out)| out)
-        .reduce(Vec::new, |mut a, mut b| {
-            a.append(&mut b);
-            a
-        });
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    pairs
+    (doc_start, doc_keys, post_start, postings)
 }
 
 /// One rayon task's accumulator of shared key weight: a dense array over all orders, with a

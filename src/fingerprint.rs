@@ -732,6 +732,8 @@ impl Fingerprint {
         }
         self.entity_terms
             .retain(|(h, _)| stats.name_terms.contains(h));
+        // Most go: a batch holds a million fingerprints through scoring.
+        self.entity_terms.shrink_to_fit();
         for (h, idf) in &mut self.entity_terms {
             *idf = stats.idf(*h);
         }

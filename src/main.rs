@@ -1,6 +1,6 @@
 //! The `complaint-dedup` command: a thin layer over the library.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use complaint_dedup::eval::{evaluate, read_clusters};
-use complaint_dedup::io::{read_dumps, write::write_results, DumpFormat};
+use complaint_dedup::io::{read_dumps, write::ResultWriter, DumpFormat};
 use complaint_dedup::{Channel, Deduper, DumpReaderBuilder, Ticket};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -273,42 +273,36 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     progress.set_position(read.records_read);
 
     progress.set_message(format!("deduplicating {} orders;", read.orders.len()));
-    let out = deduper.run(&read.orders)?;
-    progress.set_message("writing");
-    write_results(&args.out, &out.tickets, &read.rejects)?;
+    // Tickets are written as the pass hands them over, never all held; the summary and the
+    // accounting check keep only counts, the order ids not yet placed and the largest tickets.
+    let mut writer = ResultWriter::create(&args.out)?;
+    let mut summary = Summary::new(&read.orders, args.show);
+    deduper.run_with_sink(&read.orders, |ticket| {
+        writer.write(&ticket)?;
+        summary.add(ticket);
+        Ok(())
+    })?;
+    writer.finish(&read.rejects)?;
     progress.finish_and_clear();
 
     // The accounting invariant: nothing lost, nothing doubled.
     let accepted = read.orders.len() as u64;
     let rejected = read.rejects.len() as u64;
-    let mut placed: BTreeMap<&str, usize> = BTreeMap::new();
-    for t in &out.tickets {
-        for m in &t.members {
-            *placed.entry(m.order_id.as_str()).or_default() += 1;
-        }
-    }
     if accepted + rejected != read.records_read {
         bail!(
             "accounting error: {} records read but {accepted} accepted + {rejected} rejected",
             read.records_read
         );
     }
-    if placed.len() as u64 != accepted || placed.values().any(|&n| n != 1) {
+    if summary.misplaced || !summary.unplaced.is_empty() {
         bail!("accounting error: accepted orders are not each in exactly one ticket");
     }
 
     let stdout = std::io::stdout();
     let mut w = stdout.lock();
-    print_summary(
-        &mut w,
-        &read.orders,
-        &out.tickets,
-        read.records_read,
-        rejected,
-        started.elapsed(),
-    )?;
+    summary.print(&mut w, read.records_read, rejected, started.elapsed())?;
     writeln!(w, "results in {}", args.out.display())?;
-    print_largest(&mut w, &out.tickets, args.show)?;
+    summary.print_largest(&mut w)?;
     if args.strict && rejected > 0 {
         eprintln!(
             "complaint-dedup: --strict: {rejected} records rejected (see {})",
@@ -319,82 +313,120 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_summary(
-    w: &mut impl Write,
-    orders: &[complaint_dedup::WorkOrder],
-    tickets: &[Ticket],
-    records: u64,
-    rejected: u64,
-    elapsed: Duration,
-) -> anyhow::Result<()> {
-    let merged: usize = tickets.iter().map(|t| t.members.len() - 1).sum();
-    writeln!(w, "records read      {records}")?;
-    writeln!(w, "orders accepted   {}", orders.len())?;
-    writeln!(w, "records rejected  {rejected}")?;
-    writeln!(w, "tickets           {}", tickets.len())?;
-    writeln!(w, "duplicates merged {merged}")?;
-    writeln!(
-        w,
-        "multi-order tickets {}",
-        tickets.iter().filter(|t| t.is_merged()).count()
-    )?;
-    let mut by_channel: BTreeMap<Channel, (usize, usize)> = BTreeMap::new();
-    for t in tickets {
-        for m in &t.members {
-            let e = by_channel.entry(m.channel).or_default();
+/// What the summary after a run shows, gathered ticket by ticket as they are written.
+struct Summary<'a> {
+    /// Accepted orders no ticket has placed yet.
+    unplaced: HashSet<&'a str>,
+    /// Whether a ticket placed an order that was not accepted or already placed.
+    misplaced: bool,
+    orders: usize,
+    tickets: usize,
+    merged: usize,
+    multi_order: usize,
+    by_channel: BTreeMap<Channel, (usize, usize)>,
+    /// The largest merged tickets, largest first, ties by id; at most `show`.
+    largest: Vec<Ticket>,
+    show: usize,
+}
+
+impl<'a> Summary<'a> {
+    fn new(orders: &'a [complaint_dedup::WorkOrder], show: usize) -> Summary<'a> {
+        Summary {
+            unplaced: orders.iter().map(|o| o.id.as_str()).collect(),
+            misplaced: false,
+            orders: orders.len(),
+            tickets: 0,
+            merged: 0,
+            multi_order: 0,
+            by_channel: BTreeMap::new(),
+            largest: Vec::new(),
+            show,
+        }
+    }
+
+    fn add(&mut self, ticket: Ticket) {
+        self.tickets += 1;
+        self.merged += ticket.members.len() - 1;
+        for m in &ticket.members {
+            if !self.unplaced.remove(m.order_id.as_str()) {
+                self.misplaced = true;
+            }
+            let e = self.by_channel.entry(m.channel).or_default();
             e.0 += 1;
             if m.matched.is_some() {
                 e.1 += 1;
             }
         }
-    }
-    writeln!(w, "by channel        orders  merged")?;
-    for (c, (n, d)) in by_channel {
-        writeln!(w, "  {:<15} {n:>6}  {d:>6}", c.name())?;
-    }
-    writeln!(w, "elapsed           {:.2} s", elapsed.as_secs_f64())?;
-    Ok(())
-}
-
-fn print_largest(w: &mut impl Write, tickets: &[Ticket], n: usize) -> anyhow::Result<()> {
-    if n == 0 {
-        return Ok(());
-    }
-    let mut largest: Vec<&Ticket> = tickets.iter().filter(|t| t.is_merged()).collect();
-    largest.sort_by(|a, b| {
-        b.members
-            .len()
-            .cmp(&a.members.len())
-            .then(a.ticket_id.cmp(&b.ticket_id))
-    });
-    if largest.is_empty() {
-        return Ok(());
-    }
-    writeln!(w, "\nlargest tickets:")?;
-    for t in largest.into_iter().take(n) {
-        let channels: Vec<&str> = t.channels.iter().map(|c| c.name()).collect();
-        writeln!(
-            w,
-            "{}  {} orders  [{}]  {}",
-            t.ticket_id,
-            t.members.len(),
-            channels.join(","),
-            t.summary
-        )?;
-        for m in t.members.iter().skip(1).take(4) {
-            let why = m
-                .explanation
-                .as_ref()
-                .map(|e| e.shared_terms.join("/"))
-                .unwrap_or_default();
-            writeln!(
-                w,
-                "    {} {:.2} {}  shared: {}",
-                m.order_id, m.score, m.relation, why
-            )?;
+        if ticket.is_merged() {
+            self.multi_order += 1;
+            let larger = |a: &Ticket, b: &Ticket| {
+                b.members
+                    .len()
+                    .cmp(&a.members.len())
+                    .then(a.ticket_id.cmp(&b.ticket_id))
+            };
+            let full = self.largest.len() >= self.show;
+            if self.show > 0
+                && (!full || larger(&ticket, &self.largest[self.largest.len() - 1]).is_lt())
+            {
+                self.largest.push(ticket);
+                self.largest.sort_by(larger);
+                self.largest.truncate(self.show);
+            }
         }
     }
-    Ok(())
+
+    fn print(
+        &self,
+        w: &mut impl Write,
+        records: u64,
+        rejected: u64,
+        elapsed: Duration,
+    ) -> anyhow::Result<()> {
+        writeln!(w, "records read      {records}")?;
+        writeln!(w, "orders accepted   {}", self.orders)?;
+        writeln!(w, "records rejected  {rejected}")?;
+        writeln!(w, "tickets           {}", self.tickets)?;
+        writeln!(w, "duplicates merged {}", self.merged)?;
+        writeln!(w, "multi-order tickets {}", self.multi_order)?;
+        writeln!(w, "by channel        orders  merged")?;
+        for (c, (n, d)) in &self.by_channel {
+            writeln!(w, "  {:<15} {n:>6}  {d:>6}", c.name())?;
+        }
+        writeln!(w, "elapsed           {:.2} s", elapsed.as_secs_f64())?;
+        Ok(())
+    }
+
+    fn print_largest(&self, w: &mut impl Write) -> anyhow::Result<()> {
+        if self.largest.is_empty() {
+            return Ok(());
+        }
+        writeln!(w, "\nlargest tickets:")?;
+        for t in &self.largest {
+            let channels: Vec<&str> = t.channels.iter().map(|c| c.name()).collect();
+            writeln!(
+                w,
+                "{}  {} orders  [{}]  {}",
+                t.ticket_id,
+                t.members.len(),
+                channels.join(","),
+                t.summary
+            )?;
+            for m in t.members.iter().skip(1).take(4) {
+                let why = m
+                    .explanation
+                    .as_ref()
+                    .map(|e| e.shared_terms.join("/"))
+                    .unwrap_or_default();
+                writeln!(
+                    w,
+                    "    {} {:.2} {}  shared: {}",
+                    m.order_id, m.score, m.relation, why
+                )?;
+            }
+        }
+        Ok(())
+    }
 }
 
 fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
