@@ -192,19 +192,15 @@ fn stages(c: &mut Criterion) {
     group.throughput(Throughput::Elements(edges.len() as u64));
     group.sample_size(40);
     group.bench_function("cluster", |b| {
-        b.iter_batched(
-            || edges.clone(),
-            |edges| {
-                black_box(cluster(
-                    refs.len(),
-                    edges,
-                    DEFAULT_THRESHOLD,
-                    DEFAULT_THRESHOLD * 0.8,
-                    |x, y| scorer.score(refs[x as usize], refs[y as usize]),
-                ))
-            },
-            criterion::BatchSize::LargeInput,
-        )
+        b.iter(|| {
+            black_box(cluster(
+                refs.len(),
+                &edges,
+                DEFAULT_THRESHOLD,
+                DEFAULT_THRESHOLD * 0.8,
+                |x, y| scorer.score(refs[x as usize], refs[y as usize]),
+            ))
+        })
     });
     group.finish();
 }

@@ -406,56 +406,51 @@ impl Deduper {
         // Each pair is scored by the order that owns it, as the lists are walked: the pairs
         // are never held all at once (they outnumber edges several times).
         let threshold = self.config.threshold;
-        // Anchored pairs a little under the threshold are kept apart: they may still tie a
-        // straggler to its group (cluster::attach_stragglers).
-        let (edges, ties, pair_count) = (0..rep_fps.len() as u32)
+        // Edges at the threshold, and anchored pairs a little under it: those may still tie
+        // a straggler to its group (cluster::attach_stragglers). One list serves both.
+        let (edges, pair_count) = (0..rep_fps.len() as u32)
             .into_par_iter()
             .with_min_len(256)
             .fold(
-                || (Vec::new(), Vec::new(), 0usize),
-                |(mut edges, mut ties, mut count): (Vec<Edge>, Vec<Edge>, usize), doc| {
+                || (Vec::new(), 0usize),
+                |(mut edges, mut count): (Vec<Edge>, usize), doc| {
                     for (a, b) in lists.pairs_of(doc) {
                         count += 1;
                         let (score, anchored) = self
                             .scorer
                             .score_anchored(rep_fps[a as usize], rep_fps[b as usize]);
-                        let edge = Edge {
-                            a,
-                            b,
-                            score,
-                            anchored,
-                        };
-                        if anchored && score >= STRAGGLERS.min_pair {
-                            ties.push(edge);
-                        }
-                        if score >= threshold {
-                            edges.push(edge);
+                        if score >= threshold || (anchored && score >= STRAGGLERS.min_pair) {
+                            edges.push(Edge {
+                                a,
+                                b,
+                                score,
+                                anchored,
+                            });
                         }
                     }
-                    (edges, ties, count)
+                    (edges, count)
                 },
             )
             .reduce(
-                || (Vec::new(), Vec::new(), 0),
-                |(mut a, mut t, n), (mut b, mut u, m)| {
+                || (Vec::new(), 0),
+                |(mut a, n), (mut b, m)| {
                     a.append(&mut b);
-                    t.append(&mut u);
-                    (a, t, n + m)
+                    (a, n + m)
                 },
             );
         stats.candidate_pairs = pair_count;
-        stats.edges = edges.len();
+        stats.edges = edges.iter().filter(|e| e.score >= threshold).count();
         drop(lists);
         lap(&mut stats, "score");
 
         let link_threshold = threshold * self.config.link_ratio;
-        let mut clustering = cluster(rep_fps.len(), edges, threshold, link_threshold, |x, y| {
+        let mut clustering = cluster(rep_fps.len(), &edges, threshold, link_threshold, |x, y| {
             self.scorer.score(rep_fps[x as usize], rep_fps[y as usize])
         });
-        attach_stragglers(&mut clustering, &ties, STRAGGLERS, |x, y| {
+        attach_stragglers(&mut clustering, &edges, STRAGGLERS, |x, y| {
             self.scorer.score(rep_fps[x as usize], rep_fps[y as usize])
         });
-        drop(ties);
+        drop(edges);
         lap(&mut stats, "cluster");
 
         // Back from representatives to every node.

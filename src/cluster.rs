@@ -46,29 +46,36 @@ pub struct Clustering {
 
 /// Clusters nodes `0..n` (in canonical order: a smaller index is earlier) over `edges`.
 ///
-/// Edges below `threshold` are ignored; the rest are taken by descending score, ties by
-/// `(a, b)`, so the result does not depend on the order of `edges`. `score(x, y)` scores two
+/// Edges below `threshold` are ignored (the caller may keep them for [`attach_stragglers`]);
+/// the rest are taken by descending score, ties by `(a, b)`, so the result does not depend on
+/// the order of `edges`. `score(x, y)` scores two
 /// nodes in [0, 1] when a merge needs it; a merge needs the mean score between the two groups'
 /// representatives (at most [`REPRESENTATIVES`] each) to reach `link_threshold`. Scoring stops
 /// once the mean is decided either way, which relies on scores staying within [0, 1].
 pub fn cluster(
     n: usize,
-    mut edges: Vec<Edge>,
+    edges: &[Edge],
     threshold: f32,
     link_threshold: f32,
     mut score: impl FnMut(u32, u32) -> f32,
 ) -> Clustering {
-    edges.retain(|e| e.score >= threshold && e.a != e.b);
-    for e in &mut edges {
-        if e.a > e.b {
-            std::mem::swap(&mut e.a, &mut e.b);
-        }
-    }
-    edges.sort_unstable_by(|x, y| {
-        y.score
-            .total_cmp(&x.score)
-            .then(x.a.cmp(&y.a))
-            .then(x.b.cmp(&y.b))
+    // The edges to take, as (a, b) with a < b, by index into `edges`: sorting 4-byte indices
+    // leaves the caller's list whole for the stragglers and copies nothing.
+    let ends = |i: u32| {
+        let e = &edges[i as usize];
+        (e.a.min(e.b), e.a.max(e.b))
+    };
+    let mut order: Vec<u32> = (0..edges.len() as u32)
+        .filter(|&i| {
+            let e = &edges[i as usize];
+            e.score >= threshold && e.a != e.b
+        })
+        .collect();
+    order.sort_unstable_by(|&x, &y| {
+        edges[y as usize]
+            .score
+            .total_cmp(&edges[x as usize].score)
+            .then(ends(x).cmp(&ends(y)))
     });
     let mut parent: Vec<u32> = (0..n as u32).collect();
     let mut tree: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
@@ -85,7 +92,13 @@ pub fn cluster(
         x
     }
 
-    for e in edges {
+    for i in order {
+        let (a, b) = ends(i);
+        let e = Edge {
+            a,
+            b,
+            ..edges[i as usize]
+        };
         // Roots are always the smallest node of their cluster: the canonical one.
         let ra = find(&mut parent, e.a);
         let rb = find(&mut parent, e.b);
@@ -336,7 +349,7 @@ mod tests {
 
     #[test]
     fn canonical_is_smallest_and_links_form_a_tree() {
-        let c = cluster(4, vec![e(2, 1, 0.9), e(3, 2, 0.8)], 0.5, 0.0, |_, _| 1.0);
+        let c = cluster(4, &[e(2, 1, 0.9), e(3, 2, 0.8)], 0.5, 0.0, |_, _| 1.0);
         assert_eq!(c.canonical, vec![0, 1, 1, 1]);
         assert_eq!(c.link[1], None);
         assert_eq!(c.link[2], Some((1, 0.9)));
@@ -347,7 +360,7 @@ mod tests {
     fn chains_through_an_intermediary_are_refused() {
         // 0 ~ 1 and 1 ~ 2 are strong, but 0 and 2 have nothing in common: the mean over
         // {0, 1} x {2} is (0.0 + 0.8) / 2, below the link threshold.
-        let c = cluster(3, vec![e(0, 1, 0.9), e(1, 2, 0.8)], 0.5, 0.5, |x, y| {
+        let c = cluster(3, &[e(0, 1, 0.9), e(1, 2, 0.8)], 0.5, 0.5, |x, y| {
             if (x, y) == (0, 2) {
                 0.0
             } else {
@@ -361,10 +374,10 @@ mod tests {
     fn edge_order_does_not_matter() {
         let edges = vec![e(0, 1, 0.7), e(1, 2, 0.7), e(2, 3, 0.9), e(0, 3, 0.6)];
         let score = |x: u32, y: u32| if x + y == 3 { 0.9 } else { 0.3 };
-        let a = cluster(4, edges.clone(), 0.5, 0.5, score);
+        let a = cluster(4, &edges, 0.5, 0.5, score);
         let mut rev = edges;
         rev.reverse();
-        let b = cluster(4, rev, 0.5, 0.5, score);
+        let b = cluster(4, &rev, 0.5, 0.5, score);
         assert_eq!(a, b);
     }
 
@@ -378,7 +391,7 @@ mod tests {
             ..e(a, b, score)
         };
         let edges = vec![e(0, 1, 0.9), loose(1, 2, 0.8), loose(2, 3, 0.7)];
-        let c = cluster(4, edges, 0.5, 0.5, |_, _| 0.9);
+        let c = cluster(4, &edges, 0.5, 0.5, |_, _| 0.9);
         assert_eq!(c.canonical, vec![0, 0, 2, 2]);
         assert_eq!(c.link[3], Some((2, 0.7)));
         // An anchored edge between the same groups still joins them.
@@ -388,7 +401,7 @@ mod tests {
             loose(2, 3, 0.7),
             e(0, 3, 0.6),
         ];
-        let c = cluster(4, edges, 0.5, 0.5, |_, _| 0.9);
+        let c = cluster(4, &edges, 0.5, 0.5, |_, _| 0.9);
         assert_eq!(c.canonical, vec![0, 0, 0, 0]);
         assert_eq!(c.link[3], Some((0, 0.6)));
     }
@@ -410,7 +423,7 @@ mod tests {
             .map(|(a, b)| e(a, b, scores(a, b)))
             .filter(|e| e.score > 0.0)
             .collect();
-        let mut c = cluster(6, all.clone(), 0.5, 0.3, scores);
+        let mut c = cluster(6, &all, 0.5, 0.3, scores);
         assert_eq!(c.canonical, vec![0, 1, 1, 1, 4, 5]);
         attach_stragglers(&mut c, &all, STRAGGLERS, scores);
         assert_eq!(c.canonical, vec![0, 0, 0, 0, 0, 5]);
@@ -433,14 +446,14 @@ mod tests {
                 ..*e
             })
             .collect();
-        let mut c = cluster(6, all, 0.5, 0.3, scores);
+        let mut c = cluster(6, &all, 0.5, 0.3, scores);
         attach_stragglers(&mut c, &loose, STRAGGLERS, scores);
         assert_eq!(c.canonical, vec![0, 1, 1, 1, 4, 5]);
     }
 
     #[test]
     fn below_threshold_edges_are_ignored() {
-        let c = cluster(2, vec![e(0, 1, 0.3)], 0.5, 0.0, |_, _| 1.0);
+        let c = cluster(2, &[e(0, 1, 0.3)], 0.5, 0.0, |_, _| 1.0);
         assert_eq!(c.canonical, vec![0, 1]);
     }
 }
