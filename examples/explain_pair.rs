@@ -26,10 +26,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ids: Vec<String> = args.collect();
     let read = read_dumps(&DumpReaderBuilder::new().build()?, &[dump], |_| {})?;
     let analyzer = Analyzer::new()?;
+    // Each order's words by hash, to name the shared name words below.
+    let mut words: Vec<std::collections::HashMap<u64, String>> = Vec::new();
     let mut fps: Vec<_> = read
         .orders
         .iter()
-        .map(|o| analyzer.fingerprint(o, ""))
+        .map(|o| {
+            let mut seen = std::collections::HashMap::new();
+            let fp = analyzer.fingerprint_with_terms(o, "", |h, w| {
+                seen.insert(h, w.to_owned());
+            });
+            words.push(seen);
+            fp
+        })
         .collect();
     let mut stats = CorpusStats::default();
     fps.iter().for_each(|f| stats.add(f));
@@ -81,6 +90,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "  admin {:?} | {:?}",
             fps[i].admin.iter().map(|p| &p.name).collect::<Vec<_>>(),
             fps[j].admin.iter().map(|p| &p.name).collect::<Vec<_>>()
+        );
+        let shared_names: Vec<&str> = fps[i]
+            .entity_terms
+            .iter()
+            .filter(|(h, _)| fps[j].entity_terms.iter().any(|(k, _)| k == h))
+            .filter_map(|(h, _)| words[i].get(h).map(String::as_str))
+            .collect();
+        println!("  shared name words {shared_names:?}");
+        let labels = |ps: &[complaint_dedup::text::extract::ProblemId]| -> Vec<String> {
+            ps.iter()
+                .map(|p| analyzer.problems().label(*p).to_owned())
+                .collect()
+        };
+        println!(
+            "  problems {:?} lead {:?} | {:?} lead {:?}",
+            labels(&fps[i].problems),
+            labels(fps[i].lead_problems()),
+            labels(&fps[j].problems),
+            labels(fps[j].lead_problems())
         );
         println!("  {}", serde_json::to_string(&why)?);
     }

@@ -32,7 +32,7 @@ pub fn term_hash(term: &str) -> TermHash {
 const TITLE_TERM_WEIGHT: f32 = 2.0;
 
 /// Bumped whenever a code change alters what fingerprints hold, so stored ones are rebuilt.
-const ANALYZER_REVISION: u32 = 3;
+const ANALYZER_REVISION: u32 = 4;
 
 /// Cap on the characters of text used for matching; the full text is kept in outputs.
 pub const DEFAULT_MAX_MATCH_CHARS: usize = 4000;
@@ -63,6 +63,11 @@ pub struct Fingerprint {
     /// Specific problem classes full terms name in the title (the main problem, for long
     /// letters).
     pub title_problems: Vec<ProblemId>,
+    /// Specific problem classes of the first sentence of the text that raises any: the main
+    /// problem of an order without a title, where a letter lists others after it ("此外，…还存在
+    /// …问题"). See [`Fingerprint::lead_problems`].
+    #[serde(default)]
+    pub opening_problems: Vec<ProblemId>,
     /// The normalised title without its template words ("关于…的投诉"); empty if none.
     pub title: String,
     /// Whether the order speaks for the side being complained about or against the usual
@@ -281,6 +286,20 @@ impl Analyzer {
         generic_problems.sort_unstable();
         generic_problems.dedup();
         title_problems.retain(|p| !self.problems.is_generic(*p));
+        let mut opening_problems = Vec::new();
+        if title_problems.is_empty() {
+            let mut cued = Vec::new();
+            for sentence in text.split(SENTENCE_ENDS) {
+                self.problems
+                    .find_graded(sentence, &mut opening_problems, &mut cued);
+                opening_problems.retain(|p| !self.problems.is_generic(*p));
+                if !opening_problems.is_empty() {
+                    break;
+                }
+            }
+            opening_problems.sort_unstable();
+            opening_problems.dedup();
+        }
 
         let mut key = FxHasher::default();
         title.hash(&mut key);
@@ -323,6 +342,7 @@ impl Analyzer {
         problems.shrink_to_fit();
         generic_problems.shrink_to_fit();
         title_problems.shrink_to_fit();
+        opening_problems.shrink_to_fit();
         Fingerprint {
             address: address.clone(),
             counter_stance,
@@ -334,6 +354,7 @@ impl Analyzer {
             problems,
             generic_problems,
             title_problems,
+            opening_problems,
             title,
             content_key: key.finish(),
             minute: order.received.map(minute_of),
@@ -431,6 +452,7 @@ impl Analyzer {
             && !tok.is_stopword(w)
             && !tok.is_domain_word(w)
             && !self.problems.mentions_any(w)
+            && !is_time_word(w)
     }
 
     /// Trims a found place to its name and says whether it is one.
@@ -453,6 +475,7 @@ impl Analyzer {
             tok.is_stopword(w)
                 || tok.is_domain_word(w)
                 || GENERIC_CORE_WORDS.contains(&w)
+                || is_time_word(w)
                 || !w.chars().any(|c| c.is_alphabetic())
                 || tok.word_freq(w).is_some_and(|f| f >= COMMON_WORD_FREQ)
         };
@@ -529,6 +552,24 @@ const COMMON_WORD_FREQ: usize = 2000;
 
 /// jieba frequency below which a word is rare enough to name a company or site.
 const RARE_WORD_FREQ: usize = 100;
+
+/// Characters that end a sentence in normalised text (full-width 。 stays; ！？； are folded).
+const SENTENCE_ENDS: &[char] = &['。', '!', '?', ';', '\n', '！', '？', '；'];
+
+/// Whether a word only says when: a month, day or part of one, with or without its number
+/// ("十一月", "中旬", "月初", "今年", "三天"). Letters are full of them ("十二月小区门口又…"),
+/// and one read as a name makes every letter written that month look like one place.
+fn is_time_word(w: &str) -> bool {
+    const UNITS: &[&str] = &[
+        "月", "日", "年", "天", "周", "月份", "年份", "月初", "月底", "月中", "月末", "年初",
+        "年底", "年末", "星期", "上旬", "中旬", "下旬",
+    ];
+    // Not 上/中/下: "中天" is a developer's name as often as a time.
+    let rest = w.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || "零一二三四五六七八九十两几今去前本每半".contains(c)
+    });
+    rest.len() < w.len() && UNITS.contains(&rest) || UNITS.contains(&w) && w.chars().count() >= 2
+}
 
 /// Words that often stand before a place suffix without being a name ("老旧小区", "公交公司").
 const GENERIC_CORE_WORDS: &[&str] = &[
@@ -745,6 +786,16 @@ impl Fingerprint {
         }
     }
 
+    /// The order's main problems: the title's, or where the title raises none, the opening
+    /// sentence's ([`Fingerprint::opening_problems`]). Empty when neither raises one.
+    pub fn lead_problems(&self) -> &[ProblemId] {
+        if self.title_problems.is_empty() {
+            &self.opening_problems
+        } else {
+            &self.title_problems
+        }
+    }
+
     /// Whether this order's terms include every term of `core_terms` (and there is one).
     pub fn mentions(&self, core_terms: &[TermHash]) -> bool {
         !core_terms.is_empty()
@@ -792,6 +843,25 @@ mod tests {
         let mut o = WorkOrder::new(id, text);
         o.title = title.into();
         o
+    }
+
+    #[test]
+    fn times_are_not_names() {
+        let a = analyzer();
+        for text in [
+            "十二月小区门口又堆满垃圾",
+            "中旬小区又停水了",
+            "今年一月以来工地一直施工",
+        ] {
+            let fp = a.fingerprint(&order("x", "", text), "");
+            assert!(fp.places.is_empty(), "{text}: {:?}", fp.places);
+        }
+        for w in ["十一月", "中旬", "月初", "今年", "三天", "11月"] {
+            assert!(is_time_word(w), "{w}");
+        }
+        for w in ["中天", "明月", "江山", "一号", "月湖"] {
+            assert!(!is_time_word(w), "{w}");
+        }
     }
 
     #[test]

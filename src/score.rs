@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::{cosine, Fingerprint};
-use crate::text::{place_similarity, PlaceKind, ProblemLexicon};
+use crate::text::{place_similarity, PlaceKind, ProblemId, ProblemLexicon};
 
 /// The weights and penalties of the score. `Default` holds the tuned values; deserialising
 /// fills missing fields from it.
@@ -568,8 +568,21 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
     };
     let shared = pa.iter().filter(|x| pb.binary_search(x).is_ok()).count();
     let problem_conflict = shared == 0 && !pa.is_empty() && !pb.is_empty();
+    // Where the bodies share problems but none of them is one side's main problem (a letter
+    // about street lights that also mentions stray dogs, and a call about the dogs), what they
+    // share is a side remark: weak agreement.
+    let (la, lb) = (a.lead_problems(), b.lead_problems());
+    let off_lead = |lead: &[ProblemId]| {
+        !lead.is_empty()
+            && !pa
+                .iter()
+                .any(|x| pb.binary_search(x).is_ok() && lead.binary_search(x).is_ok())
+    };
+    let side_remark = !titles_decide && shared > 0 && (off_lead(la) || off_lead(lb));
+    let shared = if side_remark { 0 } else { shared };
     // A generic class ("noise") agrees only where a specific one cannot decide.
-    let problem_weak = shared == 0 && !problem_conflict && weakly_shared(a, b).next().is_some();
+    let problem_weak =
+        side_remark || shared == 0 && !problem_conflict && weakly_shared(a, b).next().is_some();
 
     Parts {
         text,
@@ -763,6 +776,29 @@ mod tests {
             matches!(why.problem, ProblemEvidence::Agree { .. }),
             "{why:?}"
         );
+    }
+
+    #[test]
+    fn a_problem_mentioned_in_passing_agrees_only_weakly() {
+        let f = fps(&[
+            "领导好！峰尚坊佳园的路灯白天亮晚上不亮，晚上回家只能打手电。此外，峰尚坊佳园还存在遛狗不牵绳的问题。",
+            "来电反映：峰尚坊佳园2幢，流浪狗咬伤了小孩，物业说管不了。",
+            "峰尚坊佳园好多人遛狗不牵绳，狗随地大小便，孩子被吓哭。",
+        ]);
+        let s = Scorer::default();
+        // The letter is about the lights; the dogs are a side remark.
+        let (side, why) = s.explain(&f[0], &f[1], analyzer().problems());
+        assert!(
+            matches!(why.problem, ProblemEvidence::Agree { weak: true, .. }),
+            "{why:?}"
+        );
+        // Two orders that lead with the dogs agree in full, and score higher.
+        let (main, why) = s.explain(&f[1], &f[2], analyzer().problems());
+        assert!(
+            matches!(why.problem, ProblemEvidence::Agree { weak: false, .. }),
+            "{why:?}"
+        );
+        assert!(main > side, "{main} vs {side}");
     }
 
     #[test]
