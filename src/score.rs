@@ -1,7 +1,8 @@
 //! Pairwise scoring: how likely two orders report the same problem, and why.
 //!
-//! The score in [0, 1] starts from text similarity (TF-IDF cosine over content terms, and
-//! strsim's normalised Levenshtein over titles) and then weighs the evidence that decides
+//! The score in [0, 1] starts from text similarity (TF-IDF cosine over content terms, with
+//! shared place words counted at half weight where an order has no title, and strsim's
+//! normalised Levenshtein over titles) and then weighs the evidence that decides
 //! duplicates in this domain: the same place or entity, the same problem, the time between
 //! them, the same reporter, the same category. A conflict (two different 小区, two different
 //! problems) pulls the score down however similar the wording, because "same problem at the
@@ -9,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::fingerprint::{cosine, Fingerprint};
+use crate::fingerprint::{cosine, Fingerprint, TermHash};
 use crate::text::{place_similarity, PlaceKind, ProblemId, ProblemLexicon};
 
 /// The weights and penalties of the score. `Default` holds the tuned values; deserialising
@@ -438,7 +439,7 @@ fn is_identifying(kind: PlaceKind) -> bool {
 }
 
 fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
-    let text = cosine(&a.terms, &b.terms);
+    let text = cosine_beyond_places(a, b);
     let title = (!a.title.is_empty() && !b.title.is_empty())
         .then(|| normalized_levenshtein(&a.title, &b.title));
 
@@ -608,6 +609,46 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
     }
 }
 
+/// The TF-IDF cosine of two orders' words, without the words that name their places.
+///
+/// Place agreement is scored on its own; left in the words, a place's name would count twice,
+/// and a short order that is little more than the name ("蓝悦公馆下水道堵塞") would look like
+/// every other order about that place, whatever its problem. Shared words that name a place
+/// on either side leave the dot product; the vectors are not renormalised, so two orders about
+/// different places do not gain from losing their (unshared) names.
+fn cosine_beyond_places(a: &Fingerprint, b: &Fingerprint) -> f32 {
+    if (a.place_terms.is_empty() && b.place_terms.is_empty())
+        || (!a.title.is_empty() && !b.title.is_empty())
+    {
+        return cosine(&a.terms, &b.terms);
+    }
+    let names =
+        |fp: &Fingerprint, h: TermHash| fp.place_terms.iter().any(|t| t.binary_search(&h).is_ok());
+    let (mut i, mut j, mut dot, mut names_dot) = (0, 0, 0.0f32, 0.0f32);
+    let (x, y) = (&a.terms, &b.terms);
+    while i < x.len() && j < y.len() {
+        match x[i].0.cmp(&y[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                let h = x[i].0;
+                if !names(a, h) && !names(b, h) {
+                    dot += x[i].1 * y[j].1;
+                } else {
+                    names_dot += x[i].1 * y[j].1;
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (dot + PLACE_WORDS_IN_TEXT * names_dot).clamp(0.0, 1.0)
+}
+
+/// The share of their weight that shared place words keep in the text similarity of an order
+/// without a title.
+const PLACE_WORDS_IN_TEXT: f32 = 0.5;
+
 /// Characters of the second string that [`normalized_levenshtein`] keeps on the stack.
 const STACK_CHARS: usize = 96;
 
@@ -776,6 +817,22 @@ mod tests {
             matches!(why.problem, ProblemEvidence::Agree { .. }),
             "{why:?}"
         );
+    }
+
+    #[test]
+    fn a_short_post_naming_the_place_is_not_a_copy_of_every_order_there() {
+        let f = fps(&[
+            "来电人反映：经开区桂畔街道蓝悦公馆，旁边新开的工地隔三差五施工到1点，机器轰鸣，要求夜里十点后停止施工。",
+            "蓝悦公馆下水道堵塞",
+        ]);
+        let s = Scorer::default();
+        let (score, why) = s.explain(&f[0], &f[1], analyzer().problems());
+        assert!(matches!(why.place, PlaceEvidence::Agree { .. }), "{why:?}");
+        // The shared name counts as place agreement, and only half again in the words.
+        let full = cosine(&f[0].terms, &f[1].terms);
+        assert!(why.text < full, "{} vs {full}", why.text);
+        assert!(score < s.weights().place_agree + full, "{score} {why:?}");
+        assert!(score < 0.45, "{score} {why:?}");
     }
 
     #[test]
