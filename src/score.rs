@@ -464,7 +464,10 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
             // One name under two suffixes (星汉路, 星汉公馆, 星汉中心项目) is one area: it
             // agrees, though less than one name under one suffix.
             let kind_factor = if same_kind { 1.0 } else { CROSS_KIND_AGREEMENT };
-            if (same_kind && sim >= 0.5) || sim >= 1.0 {
+            // But two things that each identify a place are two places, whatever name they
+            // share: 梨墅小学 is not 梨墅公馆, 芦花村卫生院 not 芦花村.
+            let two_things = !same_kind && is_identifying(pa.kind) && is_identifying(pb.kind);
+            if (same_kind && sim >= 0.5) || (sim >= 1.0 && !two_things) {
                 let weighted = sim * kind_factor * kind_weight(pa.kind).min(kind_weight(pb.kind));
                 if best.is_none_or(|(_, s)| weighted > s) {
                     best = Some((PlaceMatch::Named(i, j), weighted));
@@ -833,6 +836,21 @@ mod tests {
         assert!(why.text < full, "{} vs {full}", why.text);
         assert!(score < s.weights().place_agree + full, "{score} {why:?}");
         assert!(score < 0.45, "{score} {why:?}");
+    }
+
+    #[test]
+    fn a_school_and_an_estate_sharing_a_name_are_two_places() {
+        let f = fps(&[
+            "梨墅小学门口放学时接送车辆乱停，堵成一锅粥",
+            "梨墅公馆门口被私家车长期占用，乱停车严重",
+            "梨墅路上私家车乱停，堵得走不动",
+        ]);
+        let s = Scorer::default();
+        let (_, why) = s.explain(&f[0], &f[1], analyzer().problems());
+        assert!(!matches!(why.place, PlaceEvidence::Agree { .. }), "{why:?}");
+        // A road of that name is the area both stand in: it still agrees, weakly.
+        let (_, why) = s.explain(&f[1], &f[2], analyzer().problems());
+        assert!(matches!(why.place, PlaceEvidence::Agree { .. }), "{why:?}");
     }
 
     #[test]
