@@ -268,6 +268,7 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("豪庭", Some(Residential)),
         ("雅居", Some(Residential)),
         ("雅筑", Some(Residential)),
+        ("国际", Some(Residential)),
         ("苑", Some(Residential)),
         ("府", Some(Residential)),
         ("湾", Some(Residential)),
@@ -727,6 +728,14 @@ impl PlaceFinder {
                         last.kind = PlaceKind::Road;
                         last.core = last.name.clone();
                         last.number = house_number(&text[m.end()..]);
+                    } else if last.core.chars().count() == 1 {
+                        // A one-character core before a one-character suffix was a guess:
+                        // with another suffix after it, that suffix is part of the name
+                        // ("璟湾公寓小区" is 璟湾, "碧园村" the village 碧园).
+                        last.core = last.name.clone();
+                        if kind == PlaceKind::Village {
+                            last.kind = kind;
+                        }
                     }
                     last.name.push_str(suffix);
                 }
@@ -1056,6 +1065,19 @@ mod tests {
             vec![(PlaceKind::Residential, "澜".into())]
         );
         assert!(cores("江城的夜").is_empty());
+        // Another suffix after the short one makes it part of the name.
+        assert_eq!(
+            cores("璟湾公寓小区家里地面空鼓"),
+            vec![(PlaceKind::Residential, "璟湾".into())]
+        );
+        assert_eq!(
+            cores("我老家在碧园村三组"),
+            vec![(PlaceKind::Village, "碧园".into())]
+        );
+        assert_eq!(
+            cores("家住澜庭小区"),
+            vec![(PlaceKind::Residential, "澜庭".into())]
+        );
     }
 
     #[test]
