@@ -435,7 +435,8 @@ fn round3(x: f32) -> f32 {
 /// Kinds whose names identify one entity: two different ones of these mean two problems.
 /// Roads and public places do not: a complaint names the road it is on and the crossing one.
 fn is_identifying(kind: PlaceKind) -> bool {
-    kind_weight(kind) >= 1.0
+    // Agreeing on a bus line says little, but two lines are two places.
+    kind_weight(kind) >= 1.0 || kind == PlaceKind::Route
 }
 
 fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
@@ -505,7 +506,11 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
     // Cities and counties are one level where they are compared as regions: a county-level
     // 市 and a 县 are two places.
     // Only a named entity (not a road) outweighs them: two cities both have a 人民路.
-    let strong_agreement = best.is_some_and(|(_, s)| s >= 1.0);
+    // A numbered school (第二十九中学) is in every district: its number does not outweigh them.
+    let strong_agreement = best.is_some_and(|(m, s)| {
+        s >= 1.0
+            && !matches!(m, PlaceMatch::Named(i, _) if a.places.get(i).is_some_and(|p| is_numbered(&p.core)))
+    });
     let admin_conflict = !strong_agreement
         && (disjoint(&[PlaceKind::District])
             || disjoint(&[PlaceKind::Town])
@@ -749,10 +754,18 @@ const MENTION_AGREEMENT: f32 = 0.8;
 /// How much a name shared under different suffixes counts against one shared under one.
 const CROSS_KIND_AGREEMENT: f32 = 0.6;
 
-/// How much agreement on a place of this kind says: a road or a park holds many problems.
+/// Whether a place's core is only a number or an ordinal ("第二十九", "二", "12").
+fn is_numbered(core: &str) -> bool {
+    core.trim_start_matches('第')
+        .chars()
+        .all(|c| c.is_ascii_digit() || "零一二三四五六七八九十百".contains(c))
+}
+
+/// How much agreement on a place of this kind says: a road, a park or a bus line holds many
+/// problems.
 fn kind_weight(kind: PlaceKind) -> f32 {
     match kind {
-        PlaceKind::Road | PlaceKind::Public => 0.5,
+        PlaceKind::Road | PlaceKind::Public | PlaceKind::Route => 0.5,
         _ => 1.0,
     }
 }
@@ -836,6 +849,21 @@ mod tests {
         assert!(why.text < full, "{} vs {full}", why.text);
         assert!(score < s.weights().place_agree + full, "{score} {why:?}");
         assert!(score < 0.45, "{score} {why:?}");
+    }
+
+    #[test]
+    fn numbered_schools_in_two_districts_are_two_schools() {
+        let f = fps(&[
+            "临江区第二十九中学门口路边摊天天摆到半夜，垃圾遍地",
+            "青山区第二十九中学门口流动摊贩晚上摆摊，垃圾遍地",
+            "临江区第二十九中学校门口摊贩占道，满地垃圾",
+        ]);
+        let s = Scorer::default();
+        let (apart, why) = s.explain(&f[0], &f[1], analyzer().problems());
+        assert!(why.admin_conflict, "{why:?}");
+        let (together, why) = s.explain(&f[0], &f[2], analyzer().problems());
+        assert!(!why.admin_conflict, "{why:?}");
+        assert!(together > apart, "{together} vs {apart}");
     }
 
     #[test]

@@ -641,11 +641,26 @@ impl PlaceFinder {
         let mut prev_end = 0usize;
         for m in self.admin.find_iter(text) {
             let (suffix, kind) = ADMIN_SUFFIXES[m.pattern().as_usize()];
+            // "山区" is a mountain area ("偏远山区"), but after a name character it ends a
+            // district named after a hill (青山区, 岳麓山区).
+            let (suffix, kind, start) = match kind {
+                None if suffix == "山区"
+                    && text[prev_end..m.start()]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| {
+                            is_cjk(c) && !is_name_boundary(c) && !"远困穷深大边老入".contains(c)
+                        }) =>
+                {
+                    ("区", Some(PlaceKind::District), m.start() + "山".len())
+                }
+                _ => (suffix, kind, m.start()),
+            };
             let Some(kind) = kind else {
                 prev_end = m.end();
                 continue;
             };
-            let before = &text[prev_end..m.start()];
+            let before = &text[prev_end..start];
             let mut core_start = m.start();
             for (n, (i, c)) in before.char_indices().rev().enumerate() {
                 let stop = n == 4
@@ -657,7 +672,7 @@ impl PlaceFinder {
                 core_start = prev_end + i;
             }
             prev_end = m.end();
-            let core = trim_core(&text[core_start..m.start()]);
+            let core = trim_core(&text[core_start..start]);
             // Anonymised exports write units as codes: "a市", "a5区".
             let ascii_code = !core.is_empty()
                 && core.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -1056,6 +1071,18 @@ mod tests {
             cores("鸬鹚湾路北段"),
             vec![(PlaceKind::Road, "鸬鹚湾".into())]
         );
+    }
+
+    #[test]
+    fn districts_named_after_hills_are_not_mountain_areas() {
+        let admin = |text: &str| {
+            let mut out = Vec::new();
+            PlaceFinder::new().find_admin(text, &mut out);
+            out.into_iter().map(|p| p.name).collect::<Vec<_>>()
+        };
+        assert_eq!(admin("青山区第二十九中学门口"), vec!["青山区".to_string()]);
+        assert!(admin("偏远山区的孩子上学难").is_empty());
+        assert!(admin("去山区支教").is_empty());
     }
 
     #[test]
