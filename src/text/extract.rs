@@ -1160,6 +1160,24 @@ mod tests {
     }
 
     #[test]
+    fn related_problems_that_are_different_jobs_are_different_classes() {
+        let lex = ProblemLexicon::shipped();
+        let ids = |text: &str| {
+            let mut found = Vec::new();
+            lex.find(text, &mut found);
+            found
+                .iter()
+                .map(|p| lex.id(*p).to_owned())
+                .collect::<Vec<_>>()
+        };
+        // Fixing a lift and adding one; closing a gate to outsiders and a locked fire lane.
+        assert_eq!(ids("电梯故障困人"), vec!["elevator".to_string()]);
+        assert_eq!(ids("老楼加装电梯"), vec!["elevator_retrofit".to_string()]);
+        assert!(ids("建议北门加装门禁，外来车辆穿行").contains(&"gate_access".to_string()));
+        assert!(!ids("消防通道被锁死").contains(&"gate_access".to_string()));
+    }
+
+    #[test]
     fn bad_lexicon_line_is_an_error() {
         assert!(ProblemLexicon::parse("only_one_field\n").is_err());
         let lex = ProblemLexicon::parse("# c\nnoise\t噪音\t噪音|扰民\n").unwrap();
