@@ -50,6 +50,10 @@ pub struct Fingerprint {
     /// For each place, the hashes of the content terms of its core: a text holding all of
     /// them mentions the place even without its suffix ("枫桥的邻居们" for 枫桥雅苑).
     pub place_terms: Vec<Vec<TermHash>>,
+    /// The content terms of all places' cores and full names, sorted: the words of the text
+    /// that only name a place (a text may segment "溪星湾" whole, its core "溪星" apart).
+    #[serde(default)]
+    pub place_words: Vec<TermHash>,
     /// Content terms that may be parts of names ("澜庭", "润昇", "胖叔"): not complaint
     /// vocabulary. Weighing keeps those that some order of the corpus uses inside a place name
     /// (so "枫桥" counts once "枫桥雅苑" was seen) and sets their IDF.
@@ -252,7 +256,7 @@ impl Analyzer {
         admin.dedup();
         places.sort();
         places.dedup_by(crate::text::extract::same_place_keeping_number);
-        let place_terms = places
+        let place_terms: Vec<Vec<TermHash>> = places
             .iter()
             .map(|p| {
                 memo.core_terms(&p.core, |core| {
@@ -265,6 +269,18 @@ impl Analyzer {
                 })
             })
             .collect();
+
+        let mut place_words: Vec<TermHash> = place_terms.iter().flatten().copied().collect();
+        for p in &places {
+            place_words.extend(memo.core_terms(&p.name, |name| {
+                let mut words = Vec::new();
+                self.tokenizer.content_terms(name, &mut words);
+                words.into_iter().map(term_hash).collect()
+            }));
+        }
+        place_words.sort_unstable();
+        place_words.dedup();
+        place_words.shrink_to_fit();
 
         let (mut title_problems, mut title_cued) = (Vec::new(), Vec::new());
         self.problems
@@ -350,6 +366,7 @@ impl Analyzer {
             places,
             admin,
             place_terms,
+            place_words,
             entity_terms,
             problems,
             generic_problems,

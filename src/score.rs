@@ -1,7 +1,7 @@
 //! Pairwise scoring: how likely two orders report the same problem, and why.
 //!
 //! The score in [0, 1] starts from text similarity (TF-IDF cosine over content terms, with
-//! shared place words counted at half weight where an order has no title, and strsim's
+//! shared place words counted at 0.6 of their weight where an order has no title, and strsim's
 //! normalised Levenshtein over titles) and then weighs the evidence that decides
 //! duplicates in this domain: the same place or entity, the same problem, the time between
 //! them, the same reporter, the same category. A conflict (two different 小区, two different
@@ -625,13 +625,12 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
 /// on either side leave the dot product; the vectors are not renormalised, so two orders about
 /// different places do not gain from losing their (unshared) names.
 fn cosine_beyond_places(a: &Fingerprint, b: &Fingerprint) -> f32 {
-    if (a.place_terms.is_empty() && b.place_terms.is_empty())
+    if (a.place_words.is_empty() && b.place_words.is_empty())
         || (!a.title.is_empty() && !b.title.is_empty())
     {
         return cosine(&a.terms, &b.terms);
     }
-    let names =
-        |fp: &Fingerprint, h: TermHash| fp.place_terms.iter().any(|t| t.binary_search(&h).is_ok());
+    let names = |fp: &Fingerprint, h: TermHash| fp.place_words.binary_search(&h).is_ok();
     let (mut i, mut j, mut dot, mut names_dot) = (0, 0, 0.0f32, 0.0f32);
     let (x, y) = (&a.terms, &b.terms);
     while i < x.len() && j < y.len() {
@@ -654,8 +653,9 @@ fn cosine_beyond_places(a: &Fingerprint, b: &Fingerprint) -> f32 {
 }
 
 /// The share of their weight that shared place words keep in the text similarity of an order
-/// without a title.
-const PLACE_WORDS_IN_TEXT: f32 = 0.5;
+/// without a title. Lower values separate more orders about one place on the generated data
+/// and cost recall on the fixture (0.5: fixture pairwise F1 0.946).
+const PLACE_WORDS_IN_TEXT: f32 = 0.6;
 
 /// Characters of the second string that [`normalized_levenshtein`] keeps on the stack.
 const STACK_CHARS: usize = 96;
@@ -844,10 +844,15 @@ mod tests {
         let s = Scorer::default();
         let (score, why) = s.explain(&f[0], &f[1], analyzer().problems());
         assert!(matches!(why.place, PlaceEvidence::Agree { .. }), "{why:?}");
-        // The shared name counts as place agreement, and only half again in the words.
+        // The shared name counts as place agreement, and only in part again in the words.
         let full = cosine(&f[0].terms, &f[1].terms);
         assert!(why.text < full, "{} vs {full}", why.text);
         assert!(score < s.weights().place_agree + full, "{score} {why:?}");
+        assert!(score < 0.45, "{score} {why:?}");
+        // The text may segment the whole name ("溪星湾") where the core alone is "溪星".
+        let f = fps(&["经开区溪星湾自来水发黄", "溪星湾：夜间施工扰民"]);
+        let (score, why) = s.explain(&f[0], &f[1], analyzer().problems());
+        assert!(why.text < 0.5, "{why:?}");
         assert!(score < 0.45, "{score} {why:?}");
     }
 
