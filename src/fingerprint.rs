@@ -470,6 +470,7 @@ impl Analyzer {
             && !tok.is_domain_word(w)
             && !self.problems.mentions_any(w)
             && !is_time_word(w)
+            && !is_direction_word(w)
     }
 
     /// Trims a found place to its name and says whether it is one.
@@ -572,6 +573,20 @@ const RARE_WORD_FREQ: usize = 100;
 
 /// Characters that end a sentence in normalised text (full-width 。 stays; ！？； are folded).
 const SENTENCE_ENDS: &[char] = &['。', '!', '?', ';', '\n', '！', '？', '；'];
+
+/// Whether a word is a direction with a road or position ("东路", "北门", "南侧"): the end
+/// of many names, the name of none.
+fn is_direction_word(w: &str) -> bool {
+    let mut chars = w.chars();
+    matches!(
+        (chars.next(), chars.next(), chars.next()),
+        (
+            Some('东' | '西' | '南' | '北' | '中'),
+            Some('路' | '街' | '门' | '面' | '侧' | '边' | '段' | '区'),
+            None
+        )
+    )
+}
 
 /// Whether a word only says when: a month, day or part of one, with or without its number
 /// ("十一月", "中旬", "月初", "今年", "三天"). Letters are full of them ("十二月小区门口又…"),
@@ -863,7 +878,7 @@ mod tests {
     }
 
     #[test]
-    fn times_are_not_names() {
+    fn times_and_directions_are_not_names() {
         let a = analyzer();
         for text in [
             "十二月小区门口又堆满垃圾",
@@ -879,6 +894,12 @@ mod tests {
         for w in ["中天", "明月", "江山", "一号", "月湖"] {
             assert!(!is_time_word(w), "{w}");
         }
+        // Nor are directions with a road or a side.
+        for w in ["东路", "北门", "南侧"] {
+            assert!(is_direction_word(w), "{w}");
+            assert!(!a.is_entity_word(w), "{w}");
+        }
+        assert!(!is_direction_word("东湖") && a.is_entity_word("东湖"));
     }
 
     #[test]
