@@ -605,6 +605,12 @@ fn is_time_word(w: &str) -> bool {
 
 /// Words that often stand before a place suffix without being a name ("老旧小区", "公交公司").
 const GENERIC_CORE_WORDS: &[&str] = &[
+    "高档",
+    "高端",
+    "知名",
+    "大型",
+    "普通",
+    "必经",
     "老旧",
     "公办",
     "公立",
@@ -913,6 +919,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(names("天井里全是积水"), Vec::<String>::new());
+        assert_eq!(names("周边都是高档小区"), Vec::<String>::new());
         assert_eq!(names("开发商把车位捆绑在房价里"), Vec::<String>::new());
         assert_eq!(names("蕉窗里小区门口"), vec!["蕉窗里小区".to_string()]);
         // 屋里 is a word: the 里 belongs to it.
