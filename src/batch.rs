@@ -4,7 +4,8 @@
 //! orders ──sort by (time, id)──▶ fingerprint (parallel) ──▶ exact reposts folded
 //!        ──▶ document frequencies (parallel reduce) ──▶ TF-IDF weighing (parallel)
 //!        ──▶ candidate pairs (inverted index, parallel) ──▶ scores (parallel)
-//!        ──▶ clustering (sequential, cheap) ──▶ tickets with explanations (parallel)
+//!        ──▶ clustering (sequential; stragglers in parallel) ──▶ tickets with explanations
+//!        (parallel)
 //! ```
 //!
 //! Every parallel step runs on a pool the [`Deduper`] owns (or one the caller sizes with

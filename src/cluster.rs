@@ -14,6 +14,7 @@
 //! wording alone; one such post may pair with another, but it must not be the link through
 //! which a ticket about one place takes in reports of the same problem elsewhere.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 /// A scored pair of nodes.
@@ -48,10 +49,11 @@ pub struct Clustering {
 ///
 /// Edges below `threshold` are ignored (the caller may keep them for [`attach_stragglers`]);
 /// the rest are taken by descending score, ties by `(a, b)`, so the result does not depend on
-/// the order of `edges`. `score(x, y)` scores two
-/// nodes in [0, 1] when a merge needs it; a merge needs the mean score between the two groups'
-/// representatives (at most [`REPRESENTATIVES`] each) to reach `link_threshold`. Scoring stops
-/// once the mean is decided either way, which relies on scores staying within [0, 1].
+/// the order of `edges` (they are sorted in parallel, on the current rayon pool). `score(x, y)`
+/// scores two nodes in [0, 1] when a merge needs it; a merge needs the mean score between the
+/// two groups' representatives (at most [`REPRESENTATIVES`] each) to reach `link_threshold`.
+/// Scoring stops once the mean is decided either way, which relies on scores staying within
+/// [0, 1].
 pub fn cluster(
     n: usize,
     edges: &[Edge],
@@ -71,7 +73,7 @@ pub fn cluster(
             e.score >= threshold && e.a != e.b
         })
         .collect();
-    order.sort_unstable_by(|&x, &y| {
+    order.par_sort_unstable_by(|&x, &y| {
         edges[y as usize]
             .score
             .total_cmp(&edges[x as usize].score)
@@ -245,13 +247,14 @@ pub const STRAGGLERS: Stragglers = Stragglers {
 /// and `rules.min_mean` over all; of several such groups, the best top mean wins (ties: the
 /// earlier group). Every decision is taken against the groups of the first
 /// pass, so stragglers never pull in other stragglers, and the result does not depend on the
-/// order of `edges`. A straggler links to its best-scoring member; if it is earlier than the
-/// group's canonical node, it becomes the canonical node and the tree is re-rooted.
+/// order of `edges`. Stragglers are judged in parallel, on the current rayon pool. A straggler
+/// links to its best-scoring member; if it is earlier than the group's canonical node, it
+/// becomes the canonical node and the tree is re-rooted.
 pub fn attach_stragglers(
     clustering: &mut Clustering,
     edges: &[Edge],
     rules: Stragglers,
-    mut score: impl FnMut(u32, u32) -> f32,
+    score: impl Fn(u32, u32) -> f32 + Sync,
 ) {
     let n = clustering.canonical.len();
     let mut members: Vec<Vec<u32>> = vec![Vec::new(); n];
@@ -277,34 +280,34 @@ pub fn attach_stragglers(
     }
     ties.sort_unstable();
     ties.dedup();
-    // Each straggler's best group: (straggler, group, best member, its score).
-    let mut joins: Vec<(u32, u32, u32, f32)> = Vec::new();
-    for tied in ties.chunk_by(|x, y| x.0 == y.0) {
-        let x = tied[0].0;
-        let mut best: Option<(f32, u32, u32, f32)> = None;
-        for &(_, group) in tied {
-            let earliest =
-                &members[group as usize][..members[group as usize].len().min(rules.members)];
-            let mut scores: Vec<(f32, u32)> = earliest
-                .iter()
-                .map(|&m| (score(x.min(m), x.max(m)), m))
-                .collect();
-            let mean = scores.iter().map(|s| s.0).sum::<f32>() / scores.len() as f32;
-            // Best first, ties by the earlier member.
-            scores.sort_unstable_by(|p, q| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1)));
-            let top = rules.top.clamp(1, scores.len());
-            let top_mean = scores[..top].iter().map(|s| s.0).sum::<f32>() / top as f32;
-            if top_mean >= rules.min_top_mean
-                && mean >= rules.min_mean
-                && best.is_none_or(|b| top_mean > b.0)
-            {
-                best = Some((top_mean, group, scores[0].1, scores[0].0));
+    // Each straggler's best group: (straggler, group, best member, its score). Stragglers are
+    // judged against the first pass's groups alone, so they are judged in parallel.
+    let mut joins: Vec<(u32, u32, u32, f32)> = ties
+        .par_chunk_by(|x, y| x.0 == y.0)
+        .map_init(Vec::new, |scores: &mut Vec<(f32, u32)>, tied| {
+            let x = tied[0].0;
+            let mut best: Option<(f32, u32, u32, f32)> = None;
+            for &(_, group) in tied {
+                let earliest =
+                    &members[group as usize][..members[group as usize].len().min(rules.members)];
+                scores.clear();
+                scores.extend(earliest.iter().map(|&m| (score(x.min(m), x.max(m)), m)));
+                let mean = scores.iter().map(|s| s.0).sum::<f32>() / scores.len() as f32;
+                // Best first, ties by the earlier member.
+                scores.sort_unstable_by(|p, q| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1)));
+                let top = rules.top.clamp(1, scores.len());
+                let top_mean = scores[..top].iter().map(|s| s.0).sum::<f32>() / top as f32;
+                if top_mean >= rules.min_top_mean
+                    && mean >= rules.min_mean
+                    && best.is_none_or(|b| top_mean > b.0)
+                {
+                    best = Some((top_mean, group, scores[0].1, scores[0].0));
+                }
             }
-        }
-        if let Some((_, group, m, s)) = best {
-            joins.push((x, group, m, s));
-        }
-    }
+            best.map(|(_, group, m, s)| (x, group, m, s))
+        })
+        .flatten()
+        .collect();
     // Apply, earliest straggler of each group first: only the first can be earlier than the
     // group's canonical node.
     joins.sort_unstable_by_key(|&(x, group, _, _)| (group, x));
