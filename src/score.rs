@@ -251,7 +251,18 @@ impl Scorer {
     /// complaint", not "the same one": such a pair may pair two single orders, but it does
     /// not grow a ticket (see [`crate::cluster::cluster`]).
     pub fn score_anchored(&self, a: &Fingerprint, b: &Fingerprint) -> (f32, bool) {
-        let p = parts(a, b);
+        self.score_anchored_with_text(a, b, cosine(&a.terms, &b.terms))
+    }
+
+    /// [`Scorer::score_anchored`], given the text cosine of the pair (computed by the caller,
+    /// e.g. with a [`crate::fingerprint::TermTable`] of one side).
+    pub(crate) fn score_anchored_with_text(
+        &self,
+        a: &Fingerprint,
+        b: &Fingerprint,
+        text: f32,
+    ) -> (f32, bool) {
+        let p = parts_with_text(a, b, text);
         let anchored = p.place.is_some() || p.text >= self.weights.repost_cosine;
         (self.combine(&p), anchored)
     }
@@ -438,7 +449,11 @@ fn is_identifying(kind: PlaceKind) -> bool {
 }
 
 fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
-    let text = cosine(&a.terms, &b.terms);
+    parts_with_text(a, b, cosine(&a.terms, &b.terms))
+}
+
+/// [`parts`], given the text cosine.
+fn parts_with_text(a: &Fingerprint, b: &Fingerprint, text: f32) -> Parts {
     let title = (!a.title.is_empty() && !b.title.is_empty())
         .then(|| normalized_levenshtein(&a.title, &b.title));
 
