@@ -4,7 +4,8 @@
 //! orders ──sort by (time, id)──▶ fingerprint (parallel) ──▶ exact reposts folded
 //!        ──▶ document frequencies (parallel reduce) ──▶ TF-IDF weighing (parallel)
 //!        ──▶ candidate pairs (inverted index, parallel) ──▶ scores (parallel)
-//!        ──▶ clustering (sequential, cheap) ──▶ tickets with explanations (parallel)
+//!        ──▶ clustering (sequential; stragglers in parallel) ──▶ tickets with explanations
+//!        (parallel)
 //! ```
 //!
 //! Every parallel step runs on a pool the [`Deduper`] owns (or one the caller sizes with
@@ -23,7 +24,9 @@ use serde::Serialize;
 use crate::candidates::{CandidateConfig, CandidateLists};
 use crate::cluster::{attach_stragglers, cluster, Edge, STRAGGLERS};
 use crate::error::{Error, ErrorKind, Result};
-use crate::fingerprint::{Analyzer, CorpusStats, Fingerprint, FingerprintMemo, TermHash};
+use crate::fingerprint::{
+    Analyzer, CorpusStats, Fingerprint, FingerprintMemo, TermHash, TermTable,
+};
 use crate::order::{reporter_hash, Relation, Ticket, TicketMember, WorkOrder};
 use crate::score::{ScoreWeights, Scorer};
 use crate::text::Tokenizer;
@@ -412,13 +415,19 @@ impl Deduper {
             .into_par_iter()
             .with_min_len(256)
             .fold(
-                || (Vec::new(), 0usize),
-                |(mut edges, mut count): (Vec<Edge>, usize), doc| {
+                || (Vec::new(), 0usize, TermTable::default()),
+                |(mut edges, mut count, mut table): (Vec<Edge>, usize, TermTable), doc| {
+                    // The order's terms as a table: each pair's cosine looks the other's up.
+                    table.load(&rep_fps[doc as usize].terms);
                     for (a, b) in lists.pairs_of(doc) {
                         count += 1;
-                        let (score, anchored) = self
-                            .scorer
-                            .score_anchored(rep_fps[a as usize], rep_fps[b as usize]);
+                        let other = if a == doc { b } else { a };
+                        let text = table.cosine(&rep_fps[other as usize].terms);
+                        let (score, anchored) = self.scorer.score_anchored_with_text(
+                            rep_fps[a as usize],
+                            rep_fps[b as usize],
+                            text,
+                        );
                         if score >= threshold || (anchored && score >= STRAGGLERS.min_pair) {
                             edges.push(Edge {
                                 a,
@@ -428,9 +437,10 @@ impl Deduper {
                             });
                         }
                     }
-                    (edges, count)
+                    (edges, count, table)
                 },
             )
+            .map(|(edges, count, _)| (edges, count))
             .reduce(
                 || (Vec::new(), 0),
                 |(mut a, n), (mut b, m)| {

@@ -14,6 +14,7 @@
 //! wording alone; one such post may pair with another, but it must not be the link through
 //! which a ticket about one place takes in reports of the same problem elsewhere.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 /// A scored pair of nodes.
@@ -34,6 +35,9 @@ pub struct Edge {
 /// How many of a group's earliest members stand for it when a merge is checked.
 pub const REPRESENTATIVES: usize = 3;
 
+/// No node: pads a group's earliest members (it sorts after every node).
+const NONE: u32 = u32::MAX;
+
 /// The result of clustering `n` nodes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clustering {
@@ -48,10 +52,11 @@ pub struct Clustering {
 ///
 /// Edges below `threshold` are ignored (the caller may keep them for [`attach_stragglers`]);
 /// the rest are taken by descending score, ties by `(a, b)`, so the result does not depend on
-/// the order of `edges`. `score(x, y)` scores two
-/// nodes in [0, 1] when a merge needs it; a merge needs the mean score between the two groups'
-/// representatives (at most [`REPRESENTATIVES`] each) to reach `link_threshold`. Scoring stops
-/// once the mean is decided either way, which relies on scores staying within [0, 1].
+/// the order of `edges` (they are sorted in parallel, on the current rayon pool). `score(x, y)`
+/// scores two nodes in [0, 1] when a merge needs it; a merge needs the mean score between the
+/// two groups' representatives (at most [`REPRESENTATIVES`] each) to reach `link_threshold`.
+/// Scoring stops once the mean is decided either way, which relies on scores staying within
+/// [0, 1].
 pub fn cluster(
     n: usize,
     edges: &[Edge],
@@ -71,17 +76,27 @@ pub fn cluster(
             e.score >= threshold && e.a != e.b
         })
         .collect();
-    order.sort_unstable_by(|&x, &y| {
+    order.par_sort_unstable_by(|&x, &y| {
         edges[y as usize]
             .score
             .total_cmp(&edges[x as usize].score)
             .then(ends(x).cmp(&ends(y)))
     });
     let mut parent: Vec<u32> = (0..n as u32).collect();
-    let mut tree: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
+    // The links taken, both ways round: (node, neighbour, score). Sorted once at the end, they
+    // give each node its neighbours in index order without a list per node.
+    let mut links: Vec<(u32, u32, f32)> = Vec::new();
     let mut refused: FxHashSet<(u32, u32)> = FxHashSet::default();
-    // The earliest members of each group, by root (kept sorted, at most REPRESENTATIVES).
-    let mut early: Vec<Vec<u32>> = (0..n as u32).map(|x| vec![x]).collect();
+    // The earliest members of each group, by root: ascending, padded with NONE (which sorts
+    // last), so that no group needs a list of its own.
+    let mut early: Vec<[u32; REPRESENTATIVES]> = (0..n as u32)
+        .map(|x| {
+            let mut first = [NONE; REPRESENTATIVES];
+            first[0] = x;
+            first
+        })
+        .collect();
+    let single = |early: &[u32; REPRESENTATIVES]| early.get(1).is_none_or(|&x| x == NONE);
 
     fn find(parent: &mut [u32], mut x: u32) -> u32 {
         while parent[x as usize] != x {
@@ -106,8 +121,7 @@ pub fn cluster(
             continue;
         }
         let (lo, hi) = (ra.min(rb), ra.max(rb));
-        let single = early[lo as usize].len() == 1 && early[hi as usize].len() == 1;
-        if !single {
+        if !(single(&early[lo as usize]) && single(&early[hi as usize])) {
             // Similar words about the same kind of problem, with nothing saying where, make
             // a pair but not a ticket: a group grows only on an anchored edge. (Another,
             // anchored edge between the same groups may still join them.)
@@ -117,20 +131,25 @@ pub fn cluster(
             if refused.contains(&(lo, hi)) {
                 continue;
             }
-            let side = |root: u32, end: u32, early: &[Vec<u32>]| {
-                let mut reps = early[root as usize].clone();
-                if !reps.contains(&end) {
-                    reps.push(end);
+            // A side's representatives: its earliest members, then the edge's end if it is
+            // not one of them.
+            let side = |root: u32, end: u32| {
+                let mut reps = [NONE; REPRESENTATIVES + 1];
+                let mut len = 0;
+                for &m in early[root as usize].iter().take_while(|&&m| m != NONE) {
+                    reps[len] = m;
+                    len += 1;
                 }
-                reps
+                if !reps[..len].contains(&end) {
+                    reps[len] = end;
+                    len += 1;
+                }
+                (reps, len)
             };
-            let (end_lo, end_hi) = if find(&mut parent, e.a) == lo {
-                (e.a, e.b)
-            } else {
-                (e.b, e.a)
-            };
-            let reps_lo = side(lo, end_lo, &early);
-            let reps_hi = side(hi, end_hi, &early);
+            let (end_lo, end_hi) = if ra == lo { (e.a, e.b) } else { (e.b, e.a) };
+            let (reps_lo, len_lo) = side(lo, end_lo);
+            let (reps_hi, len_hi) = side(hi, end_hi);
+            let (reps_lo, reps_hi) = (&reps_lo[..len_lo], &reps_hi[..len_hi]);
             // The mean over all pairs decides, but scores lie in [0, 1] and float addition is
             // monotone: stop scoring as soon as the sum so far already reaches the link
             // threshold, or could not reach it even if every pair left scored 1. The verdict
@@ -139,8 +158,8 @@ pub fn cluster(
             let n = count as f32;
             let (mut total, mut left) = (0.0f32, count);
             let mut accept = true;
-            'pairs: for &x in &reps_lo {
-                for &y in &reps_hi {
+            'pairs: for &x in reps_lo {
+                for &y in reps_hi {
                     total += if (x.min(y), x.max(y)) == (e.a, e.b) {
                         e.score
                     } else {
@@ -166,13 +185,23 @@ pub fn cluster(
             }
         }
         parent[hi as usize] = lo;
-        let moved = std::mem::take(&mut early[hi as usize]);
-        let keep = &mut early[lo as usize];
-        keep.extend(moved);
-        keep.sort_unstable();
-        keep.truncate(REPRESENTATIVES);
-        tree[e.a as usize].push((e.b, e.score));
-        tree[e.b as usize].push((e.a, e.score));
+        let mut both = [NONE; 2 * REPRESENTATIVES];
+        both[..REPRESENTATIVES].copy_from_slice(&early[lo as usize]);
+        both[REPRESENTATIVES..].copy_from_slice(&early[hi as usize]);
+        both.sort_unstable();
+        early[lo as usize].copy_from_slice(&both[..REPRESENTATIVES]);
+        links.push((e.a, e.b, e.score));
+        links.push((e.b, e.a, e.score));
+    }
+    drop(early);
+    links.par_sort_unstable_by_key(|&(x, y, _)| (x, y));
+    // Node x's neighbours are links[start[x]..start[x + 1]], by index.
+    let mut start = vec![0u32; n + 1];
+    for &(x, _, _) in &links {
+        start[x as usize + 1] += 1;
+    }
+    for x in 0..n {
+        start[x + 1] += start[x];
     }
 
     let mut canonical = vec![0u32; n];
@@ -188,9 +217,7 @@ pub fn cluster(
         stack.push(root);
         while let Some(x) = stack.pop() {
             canonical[x as usize] = root;
-            let mut next = tree[x as usize].clone();
-            next.sort_unstable_by_key(|(y, _)| *y);
-            for (y, s) in next {
+            for &(_, y, s) in &links[start[x as usize] as usize..start[x as usize + 1] as usize] {
                 if !seen[y as usize] {
                     seen[y as usize] = true;
                     link[y as usize] = Some((x, s));
@@ -245,13 +272,14 @@ pub const STRAGGLERS: Stragglers = Stragglers {
 /// and `rules.min_mean` over all; of several such groups, the best top mean wins (ties: the
 /// earlier group). Every decision is taken against the groups of the first
 /// pass, so stragglers never pull in other stragglers, and the result does not depend on the
-/// order of `edges`. A straggler links to its best-scoring member; if it is earlier than the
-/// group's canonical node, it becomes the canonical node and the tree is re-rooted.
+/// order of `edges`. Stragglers are judged in parallel, on the current rayon pool. A straggler
+/// links to its best-scoring member; if it is earlier than the group's canonical node, it
+/// becomes the canonical node and the tree is re-rooted.
 pub fn attach_stragglers(
     clustering: &mut Clustering,
     edges: &[Edge],
     rules: Stragglers,
-    mut score: impl FnMut(u32, u32) -> f32,
+    score: impl Fn(u32, u32) -> f32 + Sync,
 ) {
     let n = clustering.canonical.len();
     let mut members: Vec<Vec<u32>> = vec![Vec::new(); n];
@@ -277,34 +305,34 @@ pub fn attach_stragglers(
     }
     ties.sort_unstable();
     ties.dedup();
-    // Each straggler's best group: (straggler, group, best member, its score).
-    let mut joins: Vec<(u32, u32, u32, f32)> = Vec::new();
-    for tied in ties.chunk_by(|x, y| x.0 == y.0) {
-        let x = tied[0].0;
-        let mut best: Option<(f32, u32, u32, f32)> = None;
-        for &(_, group) in tied {
-            let earliest =
-                &members[group as usize][..members[group as usize].len().min(rules.members)];
-            let mut scores: Vec<(f32, u32)> = earliest
-                .iter()
-                .map(|&m| (score(x.min(m), x.max(m)), m))
-                .collect();
-            let mean = scores.iter().map(|s| s.0).sum::<f32>() / scores.len() as f32;
-            // Best first, ties by the earlier member.
-            scores.sort_unstable_by(|p, q| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1)));
-            let top = rules.top.clamp(1, scores.len());
-            let top_mean = scores[..top].iter().map(|s| s.0).sum::<f32>() / top as f32;
-            if top_mean >= rules.min_top_mean
-                && mean >= rules.min_mean
-                && best.is_none_or(|b| top_mean > b.0)
-            {
-                best = Some((top_mean, group, scores[0].1, scores[0].0));
+    // Each straggler's best group: (straggler, group, best member, its score). Stragglers are
+    // judged against the first pass's groups alone, so they are judged in parallel.
+    let mut joins: Vec<(u32, u32, u32, f32)> = ties
+        .par_chunk_by(|x, y| x.0 == y.0)
+        .map_init(Vec::new, |scores: &mut Vec<(f32, u32)>, tied| {
+            let x = tied[0].0;
+            let mut best: Option<(f32, u32, u32, f32)> = None;
+            for &(_, group) in tied {
+                let earliest =
+                    &members[group as usize][..members[group as usize].len().min(rules.members)];
+                scores.clear();
+                scores.extend(earliest.iter().map(|&m| (score(x.min(m), x.max(m)), m)));
+                let mean = scores.iter().map(|s| s.0).sum::<f32>() / scores.len() as f32;
+                // Best first, ties by the earlier member.
+                scores.sort_unstable_by(|p, q| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1)));
+                let top = rules.top.clamp(1, scores.len());
+                let top_mean = scores[..top].iter().map(|s| s.0).sum::<f32>() / top as f32;
+                if top_mean >= rules.min_top_mean
+                    && mean >= rules.min_mean
+                    && best.is_none_or(|b| top_mean > b.0)
+                {
+                    best = Some((top_mean, group, scores[0].1, scores[0].0));
+                }
             }
-        }
-        if let Some((_, group, m, s)) = best {
-            joins.push((x, group, m, s));
-        }
-    }
+            best.map(|(_, group, m, s)| (x, group, m, s))
+        })
+        .flatten()
+        .collect();
     // Apply, earliest straggler of each group first: only the first can be earlier than the
     // group's canonical node.
     joins.sort_unstable_by_key(|&(x, group, _, _)| (group, x));

@@ -867,6 +867,78 @@ pub fn cosine(a: &[(TermHash, f32)], b: &[(TermHash, f32)]) -> f32 {
     dot.clamp(0.0, 1.0)
 }
 
+/// One order's term vector as a small open-addressing table, so that its cosine with many
+/// others (the batch pass scores each order against its candidates one after another) looks
+/// each of their terms up instead of merging two sorted lists step by step.
+#[derive(Debug, Default)]
+pub(crate) struct TermTable {
+    /// Term hashes by slot; [`TermTable::EMPTY`] marks a free slot.
+    keys: Vec<TermHash>,
+    /// The weight of the term in the same slot.
+    weights: Vec<f32>,
+    /// The weight of the term whose hash is [`TermTable::EMPTY`], if the order has it.
+    empty_key_weight: Option<f32>,
+    /// `64 - log2(slots)`: a hash's slot is its top bits after mixing.
+    shift: u32,
+}
+
+impl TermTable {
+    const EMPTY: TermHash = 0;
+
+    /// Holds `terms` (distinct hashes) from now on, reusing the table's memory.
+    pub(crate) fn load(&mut self, terms: &[(TermHash, f32)]) {
+        // At most a quarter full: probes stay short.
+        let slots = (terms.len() * 4).next_power_of_two().max(16);
+        self.keys.clear();
+        self.keys.resize(slots, Self::EMPTY);
+        self.weights.clear();
+        self.weights.resize(slots, 0.0);
+        self.empty_key_weight = None;
+        self.shift = 64 - slots.trailing_zeros();
+        let mask = slots - 1;
+        for &(h, w) in terms {
+            if h == Self::EMPTY {
+                self.empty_key_weight = Some(w);
+                continue;
+            }
+            let mut i = self.slot(h);
+            while self.keys[i] != Self::EMPTY {
+                i = (i + 1) & mask;
+            }
+            self.keys[i] = h;
+            self.weights[i] = w;
+        }
+    }
+
+    fn slot(&self, h: TermHash) -> usize {
+        (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
+    /// [`cosine`] of the loaded terms and `other` (sorted by hash), to the bit: the products
+    /// of shared terms are added in the same order, by ascending hash (and adding `0.0` for a
+    /// term the table lacks changes no sum that starts at `0.0`).
+    pub(crate) fn cosine(&self, other: &[(TermHash, f32)]) -> f32 {
+        let mask = self.keys.len() - 1;
+        let mut dot = 0.0f32;
+        for &(h, w) in other {
+            if h == Self::EMPTY {
+                dot += self.empty_key_weight.map_or(0.0, |v| v * w);
+                continue;
+            }
+            // The table is at most a quarter full: the first slot looked at nearly always
+            // holds the term or is free, and that case runs without a branch.
+            let mut i = self.slot(h);
+            let mut k = self.keys[i];
+            while k != h && k != Self::EMPTY {
+                i = (i + 1) & mask;
+                k = self.keys[i];
+            }
+            dot += if k == h { self.weights[i] * w } else { 0.0 };
+        }
+        dot.clamp(0.0, 1.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -999,6 +1071,38 @@ mod tests {
         }
         assert!((cosine(&fps[0].terms, &fps[0].terms) - 1.0).abs() < 1e-4);
         assert!(cosine(&fps[0].terms, &fps[1].terms) > cosine(&fps[0].terms, &fps[2].terms));
+    }
+
+    #[test]
+    fn a_term_table_gives_the_cosine_to_the_bit() {
+        // Pseudo-random sparse vectors over a small hash range, so that they share terms,
+        // with the hash 0 (the table's free-slot mark) among them now and then.
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            seed >> 33
+        };
+        let mut vector = |len: u64| {
+            let mut v: Vec<(TermHash, f32)> = (0..len)
+                .map(|_| (next() % 200, (next() % 1000) as f32 / 997.0))
+                .collect();
+            v.sort_unstable_by_key(|(h, _)| *h);
+            v.dedup_by_key(|(h, _)| *h);
+            v
+        };
+        let mut table = TermTable::default();
+        for round in 0..200 {
+            let (a, b) = (vector(round % 90), vector((round * 7) % 130));
+            table.load(&a);
+            assert_eq!(
+                table.cosine(&b).to_bits(),
+                cosine(&a, &b).to_bits(),
+                "{a:?} {b:?}"
+            );
+            assert_eq!(table.cosine(&b).to_bits(), cosine(&b, &a).to_bits());
+        }
     }
 
     #[test]

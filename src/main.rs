@@ -12,6 +12,15 @@ use complaint_dedup::eval::{evaluate, read_clusters};
 use complaint_dedup::io::{read_dumps, write::ResultWriter, DumpFormat};
 use complaint_dedup::{Channel, Deduper, DumpReaderBuilder, Ticket};
 use indicatif::{ProgressBar, ProgressStyle};
+use mimalloc::MiMalloc;
+
+/// mimalloc instead of the system allocator. On a generated 1M-order dump, after a million
+/// fingerprints' worth of small allocations had been made and freed, glibc's malloc took half
+/// the ticket stage's samples: with mimalloc preloaded, `examples/stage_timings` (one thread)
+/// built the tickets in 4.6 s instead of 17.3 s and clustered in 10.9 s instead of 12.7 s.
+/// Outputs do not depend on the allocator.
+#[global_allocator]
+static ALLOCATOR: MiMalloc = MiMalloc;
 
 #[derive(Parser)]
 #[command(

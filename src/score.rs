@@ -252,7 +252,18 @@ impl Scorer {
     /// complaint", not "the same one": such a pair may pair two single orders, but it does
     /// not grow a ticket (see [`crate::cluster::cluster`]).
     pub fn score_anchored(&self, a: &Fingerprint, b: &Fingerprint) -> (f32, bool) {
-        let p = parts(a, b);
+        self.score_anchored_with_text(a, b, cosine(&a.terms, &b.terms))
+    }
+
+    /// [`Scorer::score_anchored`], given the text cosine of the pair (computed by the caller,
+    /// e.g. with a [`crate::fingerprint::TermTable`] of one side).
+    pub(crate) fn score_anchored_with_text(
+        &self,
+        a: &Fingerprint,
+        b: &Fingerprint,
+        text: f32,
+    ) -> (f32, bool) {
+        let p = parts_with_text(a, b, text);
         let anchored = p.place.is_some() || p.text >= self.weights.repost_cosine;
         (self.combine(&p), anchored)
     }
@@ -440,7 +451,17 @@ fn is_identifying(kind: PlaceKind) -> bool {
 }
 
 fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
-    let text = cosine_beyond_places(a, b);
+    parts_with_text(a, b, cosine(&a.terms, &b.terms))
+}
+
+/// [`parts`], given the plain text cosine of the pair (the caller may have it cheaper; see
+/// [`crate::fingerprint::TermTable`]). Where place words must leave it, it is recomputed.
+fn parts_with_text(a: &Fingerprint, b: &Fingerprint, cosine: f32) -> Parts {
+    let text = if keeps_place_words(a, b) {
+        cosine
+    } else {
+        cosine_beyond_places(a, b)
+    };
     let title = (!a.title.is_empty() && !b.title.is_empty())
         .then(|| normalized_levenshtein(&a.title, &b.title));
 
@@ -625,9 +646,7 @@ fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
 /// on either side leave the dot product; the vectors are not renormalised, so two orders about
 /// different places do not gain from losing their (unshared) names.
 fn cosine_beyond_places(a: &Fingerprint, b: &Fingerprint) -> f32 {
-    if (a.place_words.is_empty() && b.place_words.is_empty())
-        || (!a.title.is_empty() && !b.title.is_empty())
-    {
+    if keeps_place_words(a, b) {
         return cosine(&a.terms, &b.terms);
     }
     let names = |fp: &Fingerprint, h: TermHash| fp.place_words.binary_search(&h).is_ok();
@@ -650,6 +669,13 @@ fn cosine_beyond_places(a: &Fingerprint, b: &Fingerprint) -> f32 {
         }
     }
     (dot + PLACE_WORDS_IN_TEXT * names_dot).clamp(0.0, 1.0)
+}
+
+/// Whether a pair's text similarity is the plain cosine: both have titles, or neither names
+/// a place.
+fn keeps_place_words(a: &Fingerprint, b: &Fingerprint) -> bool {
+    (a.place_words.is_empty() && b.place_words.is_empty())
+        || (!a.title.is_empty() && !b.title.is_empty())
 }
 
 /// The share of their weight that shared place words keep in the text similarity of an order
