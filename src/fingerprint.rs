@@ -258,25 +258,12 @@ impl Analyzer {
         places.dedup_by(crate::text::extract::same_place_keeping_number);
         let place_terms: Vec<Vec<TermHash>> = places
             .iter()
-            .map(|p| {
-                memo.core_terms(&p.core, |core| {
-                    let mut words = Vec::new();
-                    self.tokenizer.content_terms(core, &mut words);
-                    let mut hashes: Vec<TermHash> = words.into_iter().map(term_hash).collect();
-                    hashes.sort_unstable();
-                    hashes.dedup();
-                    hashes
-                })
-            })
+            .map(|p| memo.core_terms(&p.core, |core| self.core_term_hashes(core)))
             .collect();
 
         let mut place_words: Vec<TermHash> = place_terms.iter().flatten().copied().collect();
         for p in &places {
-            place_words.extend(memo.core_terms(&p.name, |name| {
-                let mut words = Vec::new();
-                self.tokenizer.content_terms(name, &mut words);
-                words.into_iter().map(term_hash).collect()
-            }));
+            place_words.extend(memo.core_terms(&p.name, |name| self.core_term_hashes(name)));
         }
         place_words.sort_unstable();
         place_words.dedup();
@@ -459,6 +446,17 @@ impl FingerprintMemo {
 }
 
 impl Analyzer {
+    /// The hashes of the content terms of a place's core or name, sorted and deduplicated
+    /// (one function for both: the memo caches them by string, whichever asks first).
+    fn core_term_hashes(&self, core: &str) -> Vec<TermHash> {
+        let mut words = Vec::new();
+        self.tokenizer.content_terms(core, &mut words);
+        let mut hashes: Vec<TermHash> = words.into_iter().map(term_hash).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        hashes
+    }
+
     /// Whether a word may be part of a name: two or more characters, not only ASCII, not a
     /// stop word, domain term, problem term or administrative unit.
     fn is_entity_word(&self, w: &str) -> bool {

@@ -638,12 +638,13 @@ fn parts_with_text(a: &Fingerprint, b: &Fingerprint, cosine: f32) -> Parts {
     }
 }
 
-/// The TF-IDF cosine of two orders' words, without the words that name their places.
+/// The TF-IDF cosine of two orders' words, with the words that name their places counted at
+/// [`PLACE_WORDS_IN_TEXT`] of their weight unless both orders have titles.
 ///
-/// Place agreement is scored on its own; left in the words, a place's name would count twice,
-/// and a short order that is little more than the name ("蓝悦公馆下水道堵塞") would look like
-/// every other order about that place, whatever its problem. Shared words that name a place
-/// on either side leave the dot product; the vectors are not renormalised, so two orders about
+/// Place agreement is scored on its own; left in the words in full, a place's name would count
+/// twice, and a short order that is little more than the name ("蓝悦公馆下水道堵塞") would look
+/// like every other order about that place, whatever its problem. Shared words that name a
+/// place on either side count in part; the vectors are not renormalised, so two orders about
 /// different places do not gain from losing their (unshared) names.
 fn cosine_beyond_places(a: &Fingerprint, b: &Fingerprint) -> f32 {
     if keeps_place_words(a, b) {
