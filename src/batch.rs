@@ -422,11 +422,10 @@ impl Deduper {
                     for (a, b) in lists.pairs_of(doc) {
                         count += 1;
                         let other = if a == doc { b } else { a };
-                        let text = table.cosine(&rep_fps[other as usize].terms);
                         let (score, anchored) = self.scorer.score_anchored_with_text(
                             rep_fps[a as usize],
                             rep_fps[b as usize],
-                            text,
+                            || table.cosine(&rep_fps[other as usize].terms),
                         );
                         if score >= threshold || (anchored && score >= STRAGGLERS.min_pair) {
                             edges.push(Edge {

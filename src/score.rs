@@ -252,16 +252,17 @@ impl Scorer {
     /// complaint", not "the same one": such a pair may pair two single orders, but it does
     /// not grow a ticket (see [`crate::cluster::cluster`]).
     pub fn score_anchored(&self, a: &Fingerprint, b: &Fingerprint) -> (f32, bool) {
-        self.score_anchored_with_text(a, b, cosine(&a.terms, &b.terms))
+        self.score_anchored_with_text(a, b, || cosine(&a.terms, &b.terms))
     }
 
-    /// [`Scorer::score_anchored`], given the text cosine of the pair (computed by the caller,
-    /// e.g. with a [`crate::fingerprint::TermTable`] of one side).
+    /// [`Scorer::score_anchored`], given a way to the plain text cosine of the pair (the
+    /// caller's may be cheaper, e.g. with a [`crate::fingerprint::TermTable`] of one side). It
+    /// is called only where the plain cosine is the text similarity.
     pub(crate) fn score_anchored_with_text(
         &self,
         a: &Fingerprint,
         b: &Fingerprint,
-        text: f32,
+        text: impl FnOnce() -> f32,
     ) -> (f32, bool) {
         let p = parts_with_text(a, b, text);
         let anchored = p.place.is_some() || p.text >= self.weights.repost_cosine;
@@ -451,14 +452,15 @@ fn is_identifying(kind: PlaceKind) -> bool {
 }
 
 fn parts(a: &Fingerprint, b: &Fingerprint) -> Parts {
-    parts_with_text(a, b, cosine(&a.terms, &b.terms))
+    parts_with_text(a, b, || cosine(&a.terms, &b.terms))
 }
 
-/// [`parts`], given the plain text cosine of the pair (the caller may have it cheaper; see
-/// [`crate::fingerprint::TermTable`]). Where place words must leave it, it is recomputed.
-fn parts_with_text(a: &Fingerprint, b: &Fingerprint, cosine: f32) -> Parts {
+/// [`parts`], given a way to the plain text cosine of the pair (the caller may have it
+/// cheaper; see [`crate::fingerprint::TermTable`]), used only where place words keep their
+/// full weight.
+fn parts_with_text(a: &Fingerprint, b: &Fingerprint, cosine: impl FnOnce() -> f32) -> Parts {
     let text = if keeps_place_words(a, b) {
-        cosine
+        cosine()
     } else {
         cosine_beyond_places(a, b)
     };
