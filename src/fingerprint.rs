@@ -603,6 +603,9 @@ fn is_time_word(w: &str) -> bool {
 
 /// Words that often stand before a place suffix without being a name ("老旧小区", "公交公司").
 const GENERIC_CORE_WORDS: &[&str] = &[
+    "水泥",
+    "泥巴",
+    "柏油",
     "高档",
     "高端",
     "知名",
@@ -990,6 +993,7 @@ mod tests {
         };
         assert_eq!(names("天井里全是积水"), Vec::<String>::new());
         assert_eq!(names("周边都是高档小区"), Vec::<String>::new());
+        assert_eq!(names("马家组能否修通水泥路"), Vec::<String>::new());
         assert_eq!(names("开发商把车位捆绑在房价里"), Vec::<String>::new());
         assert_eq!(names("蕉窗里小区门口"), vec!["蕉窗里小区".to_string()]);
         // 屋里 is a word: the 里 belongs to it.
