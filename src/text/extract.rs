@@ -1178,6 +1178,24 @@ mod tests {
     }
 
     #[test]
+    fn no_shipped_term_names_two_classes() {
+        let mut seen = std::collections::HashMap::new();
+        for line in PROBLEMS
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
+            let mut parts = line.split('\t');
+            let id = parts.next().unwrap();
+            let terms = parts.nth(1).unwrap();
+            for term in terms.split('|').map(|t| t.trim_start_matches('~')) {
+                if let Some(other) = seen.insert(term, id) {
+                    assert_eq!(other, id, "{term} is in {other} and {id}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn bad_lexicon_line_is_an_error() {
         assert!(ProblemLexicon::parse("only_one_field\n").is_err());
         let lex = ProblemLexicon::parse("# c\nnoise\t噪音\t噪音|扰民\n").unwrap();
