@@ -26,15 +26,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ids: Vec<String> = args.collect();
     let read = read_dumps(&DumpReaderBuilder::new().build()?, &[dump], |_| {})?;
     let analyzer = Analyzer::new()?;
-    // Each order's words by hash, to name the shared name words below.
+    // The words by hash of each order asked about, to name their shared name words below
+    // (none are kept for the others, nor for --all).
+    let asked: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
     let mut words: Vec<std::collections::HashMap<u64, String>> = Vec::new();
     let mut fps: Vec<_> = read
         .orders
         .iter()
         .map(|o| {
             let mut seen = std::collections::HashMap::new();
+            let keep = asked.contains(o.id.as_str());
             let fp = analyzer.fingerprint_with_terms(o, "", |h, w| {
-                seen.insert(h, w.to_owned());
+                if keep {
+                    seen.insert(h, w.to_owned());
+                }
             });
             words.push(seen);
             fp
