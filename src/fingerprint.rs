@@ -32,7 +32,7 @@ pub fn term_hash(term: &str) -> TermHash {
 const TITLE_TERM_WEIGHT: f32 = 2.0;
 
 /// Bumped whenever a code change alters what fingerprints hold, so stored ones are rebuilt.
-const ANALYZER_REVISION: u32 = 4;
+const ANALYZER_REVISION: u32 = 5;
 
 /// Cap on the characters of text used for matching; the full text is kept in outputs.
 pub const DEFAULT_MAX_MATCH_CHARS: usize = 4000;
@@ -72,6 +72,11 @@ pub struct Fingerprint {
     /// …问题"). See [`Fingerprint::lead_problems`].
     #[serde(default)]
     pub opening_problems: Vec<ProblemId>,
+    /// Variants of problem classes full terms name anywhere in the order, as `(class,
+    /// variant)`, sorted: the kind of its problem ("烧烤" or "炒菜" cooking fumes). Two orders
+    /// that name only different variants of a class they share disagree on it.
+    #[serde(default)]
+    pub problem_variants: Vec<(ProblemId, ProblemId)>,
     /// The normalised title without its template words ("关于…的投诉"); empty if none.
     pub title: String,
     /// Whether the order speaks for the side being complained about or against the usual
@@ -270,10 +275,23 @@ impl Analyzer {
         place_words.shrink_to_fit();
 
         let (mut title_problems, mut title_cued) = (Vec::new(), Vec::new());
-        self.problems
-            .find_graded(&title, &mut title_problems, &mut title_cued);
+        let mut problem_variants = Vec::new();
+        self.problems.find_graded_with_variants(
+            &title,
+            &mut title_problems,
+            &mut title_cued,
+            &mut problem_variants,
+        );
         let (mut problems, mut cued) = (Vec::new(), Vec::new());
-        self.problems.find_graded(&text, &mut problems, &mut cued);
+        self.problems.find_graded_with_variants(
+            &text,
+            &mut problems,
+            &mut cued,
+            &mut problem_variants,
+        );
+        problem_variants.sort_unstable();
+        problem_variants.dedup();
+        problem_variants.shrink_to_fit();
         problems.extend_from_slice(&title_problems);
         problems.sort_unstable();
         problems.dedup();
@@ -359,6 +377,7 @@ impl Analyzer {
             generic_problems,
             title_problems,
             opening_problems,
+            problem_variants,
             title,
             content_key: key.finish(),
             minute: order.received.map(minute_of),

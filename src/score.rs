@@ -318,7 +318,7 @@ impl Scorer {
                 a.problems
                     .iter()
                     .copied()
-                    .filter(|x| b.problems.binary_search(x).is_ok())
+                    .filter(|x| b.problems.binary_search(x).is_ok() && !variants_differ(a, b, *x))
                     .collect()
             } else {
                 weakly_shared(a, b).collect()
@@ -330,9 +330,24 @@ impl Scorer {
                 weak: p.problem_shared == 0,
             }
         } else if p.problem_conflict {
+            // Classes named by kind show their kinds ("烧烤", not "餐饮油烟").
+            let kinds = |fp: &Fingerprint| -> Vec<String> {
+                let mut out = Vec::new();
+                for &x in &fp.problems {
+                    let mut any = false;
+                    for &(_, v) in fp.problem_variants.iter().filter(|(c, _)| *c == x) {
+                        out.push(lexicon.label(v).to_string());
+                        any = true;
+                    }
+                    if !any {
+                        out.push(lexicon.label(x).to_string());
+                    }
+                }
+                out
+            };
             ProblemEvidence::Conflict {
-                a: labels(&a.problems),
-                b: labels(&b.problems),
+                a: kinds(a),
+                b: kinds(b),
                 firm: p.problem_conflict_firm,
             }
         } else {
@@ -598,7 +613,10 @@ fn parts_with_text(a: &Fingerprint, b: &Fingerprint, cosine: impl FnOnce() -> f3
     } else {
         (&a.problems, &b.problems)
     };
-    let shared = pa.iter().filter(|x| pb.binary_search(x).is_ok()).count();
+    // A class both raise is shared unless each names a kind of it and no kind agrees (a
+    // barbecue's smoke and a wok kitchen's fumes): that is two problems.
+    let agrees = |x: &ProblemId| pb.binary_search(x).is_ok() && !variants_differ(a, b, *x);
+    let shared = pa.iter().filter(|x| agrees(x)).count();
     let problem_conflict = shared == 0 && !pa.is_empty() && !pb.is_empty();
     // Where the bodies share problems but none of them is one side's main problem (a letter
     // about street lights that also mentions stray dogs, and a call about the dogs), what they
@@ -608,7 +626,7 @@ fn parts_with_text(a: &Fingerprint, b: &Fingerprint, cosine: impl FnOnce() -> f3
         !lead.is_empty()
             && !pa
                 .iter()
-                .any(|x| pb.binary_search(x).is_ok() && lead.binary_search(x).is_ok())
+                .any(|x| agrees(x) && lead.binary_search(x).is_ok())
     };
     let side_remark = !titles_decide && shared > 0 && (off_lead(la) || off_lead(lb));
     let shared = if side_remark { 0 } else { shared };
@@ -638,6 +656,23 @@ fn parts_with_text(a: &Fingerprint, b: &Fingerprint, cosine: impl FnOnce() -> f3
             _ => None,
         },
     }
+}
+
+/// Whether both orders name kinds of `class` and none of them agree.
+fn variants_differ(a: &Fingerprint, b: &Fingerprint, class: ProblemId) -> bool {
+    fn kinds(fp: &Fingerprint, class: ProblemId) -> &[(ProblemId, ProblemId)] {
+        let at = fp.problem_variants.partition_point(|&(c, _)| c < class);
+        let len = fp.problem_variants[at..]
+            .iter()
+            .take_while(|&&(c, _)| c == class)
+            .count();
+        &fp.problem_variants[at..at + len]
+    }
+    if a.problem_variants.is_empty() || b.problem_variants.is_empty() {
+        return false;
+    }
+    let (ka, kb) = (kinds(a, class), kinds(b, class));
+    !ka.is_empty() && !kb.is_empty() && !ka.iter().any(|k| kb.contains(k))
 }
 
 /// The TF-IDF cosine of two orders' words, with the words that name their places counted at
@@ -989,6 +1024,33 @@ mod tests {
         assert!(why.admin_conflict, "{why:?}");
         assert!(same_unit("老家蓼花", "蓼花") && same_unit("蓼花", "蓼花"));
         assert!(!same_unit("蓼花", "花") && !same_unit("青石", "蓼花"));
+    }
+
+    #[test]
+    fn two_kinds_of_one_problem_on_one_road_are_two_problems() {
+        let f = fps(&[
+            "楼下小炒店一到饭点就爆炒，辣椒油烟呛人，就在桂溪路上，谁来管管",
+            "桂溪路老张烧烤每晚炭火烧烤到深夜，烧烤油烟熏得没法开窗",
+            "桂溪路一家饭店炒菜油烟直排，辣椒味呛得老人咳嗽",
+        ]);
+        let s = Scorer::default();
+        // A wok kitchen and a barbecue: both cooking fumes, two shops.
+        let (apart, why) = s.explain(&f[0], &f[1], analyzer().problems());
+        assert!(
+            matches!(&why.problem, ProblemEvidence::Conflict { a, b, .. }
+                if a == &["炒菜油烟"] && b == &["烧烤油烟"]),
+            "{why:?}"
+        );
+        // Two reports of the wok kitchen agree on the kind.
+        let (together, why) = s.explain(&f[0], &f[2], analyzer().problems());
+        assert!(
+            matches!(why.problem, ProblemEvidence::Agree { weak: false, .. }),
+            "{why:?}"
+        );
+        assert!(
+            apart < crate::DEFAULT_THRESHOLD && together > apart,
+            "{apart} {together}"
+        );
     }
 
     #[test]

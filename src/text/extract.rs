@@ -85,6 +85,8 @@ pub struct ProblemLexicon {
     pattern_problem: Vec<ProblemId>,
     /// For each pattern, whether it is a cue (`~term`): a hint of its class, not proof of it.
     pattern_cue: Vec<bool>,
+    /// For each class, the class it is a variant of (`parent.variant` ids).
+    parents: Vec<Option<ProblemId>>,
     /// Every substring of two or more characters of every term.
     term_parts: rustc_hash::FxHashSet<String>,
 }
@@ -100,8 +102,14 @@ impl ProblemLexicon {
     /// A term written `~term` is a cue: a word that often names the class but as often
     /// appears beside other problems (横幅 of a protest, 外墙 of an unfinished building, 救护车
     /// that cannot get through a blocked lane). See [`ProblemLexicon::find_graded`].
+    ///
+    /// A class whose id is `parent.variant` is a variant of the earlier class `parent`: one
+    /// kind of its problem that excludes the other variants (a barbecue's smoke and a wok
+    /// kitchen's fumes are both cooking fumes, from two different shops). Its terms raise the
+    /// parent class; see [`ProblemLexicon::find_graded_with_variants`].
     pub fn parse(text: &str) -> Result<ProblemLexicon> {
-        let mut ids = Vec::new();
+        let mut ids: Vec<String> = Vec::new();
+        let mut parents: Vec<Option<ProblemId>> = Vec::new();
         let mut labels = Vec::new();
         let mut terms = Vec::new();
         let mut pattern_problem = Vec::new();
@@ -121,7 +129,25 @@ impl ProblemLexicon {
             };
             let pid = ProblemId::try_from(ids.len())
                 .map_err(|_| Error::new(ErrorKind::Dictionary("too many problems".into())))?;
-            ids.push(id.trim().to_string());
+            let id = id.trim();
+            let parent = match id.rsplit_once('.') {
+                None => None,
+                Some((parent, _)) => {
+                    let found = ids
+                        .iter()
+                        .position(|known| known == parent)
+                        .filter(|&i| parents[i].is_none());
+                    let Some(found) = found else {
+                        return Err(Error::new(ErrorKind::Dictionary(format!(
+                            "problem lexicon line {}: variant {id} of no earlier top-level class",
+                            n + 1
+                        ))));
+                    };
+                    Some(found as ProblemId)
+                }
+            };
+            ids.push(id.to_string());
+            parents.push(parent);
             labels.push(label.trim().to_string());
             for term in list.split('|').map(str::trim).filter(|t| !t.is_empty()) {
                 let (term, cue) = match term.strip_prefix('~') {
@@ -160,6 +186,7 @@ impl ProblemLexicon {
             matcher,
             pattern_problem,
             pattern_cue,
+            parents,
             term_parts,
         })
     }
@@ -198,11 +225,18 @@ impl ProblemLexicon {
         self.matcher.find_overlapping_iter(text).next().is_some() || self.term_parts.contains(text)
     }
 
-    /// The problem classes `text` raises, sorted, each once (cues included).
+    /// The class `p` is a variant of, if it is one.
+    pub fn parent(&self, p: ProblemId) -> Option<ProblemId> {
+        self.parents[p as usize]
+    }
+
+    /// The problem classes `text` raises, sorted, each once (cues included; a variant's terms
+    /// raise its parent).
     pub fn find(&self, text: &str, out: &mut Vec<ProblemId>) {
         out.clear();
         for m in self.matcher.find_overlapping_iter(text) {
-            out.push(self.pattern_problem[m.pattern().as_usize()]);
+            let p = self.pattern_problem[m.pattern().as_usize()];
+            out.push(self.parents[p as usize].unwrap_or(p));
         }
         out.sort_unstable();
         out.dedup();
@@ -210,17 +244,51 @@ impl ProblemLexicon {
 
     /// The problem classes `text` raises, split by evidence: `firm` gets the classes at least
     /// one full term names, `cued` the classes only cue terms hint at. Both come sorted, each
-    /// class once, and no class is in both.
+    /// class once, and no class is in both. A variant's terms raise its parent.
     pub fn find_graded(&self, text: &str, firm: &mut Vec<ProblemId>, cued: &mut Vec<ProblemId>) {
+        self.scan(text, firm, cued, None);
+    }
+
+    /// [`ProblemLexicon::find_graded`], and `variants` gets the variants any term names (cues
+    /// included: a variant's cue names the kind, and only hints at the parent class), as
+    /// `(parent, variant)`, sorted, each once (appended: it is not cleared).
+    pub fn find_graded_with_variants(
+        &self,
+        text: &str,
+        firm: &mut Vec<ProblemId>,
+        cued: &mut Vec<ProblemId>,
+        variants: &mut Vec<(ProblemId, ProblemId)>,
+    ) {
+        self.scan(text, firm, cued, Some(variants));
+    }
+
+    fn scan(
+        &self,
+        text: &str,
+        firm: &mut Vec<ProblemId>,
+        cued: &mut Vec<ProblemId>,
+        mut variants: Option<&mut Vec<(ProblemId, ProblemId)>>,
+    ) {
         firm.clear();
         cued.clear();
         for m in self.matcher.find_overlapping_iter(text) {
             let i = m.pattern().as_usize();
-            if self.pattern_cue[i] {
-                cued.push(self.pattern_problem[i]);
-            } else {
-                firm.push(self.pattern_problem[i]);
+            let mut p = self.pattern_problem[i];
+            if let Some(parent) = self.parents[p as usize] {
+                if let Some(v) = variants.as_deref_mut() {
+                    v.push((parent, p));
+                }
+                p = parent;
             }
+            if self.pattern_cue[i] {
+                cued.push(p);
+            } else {
+                firm.push(p);
+            }
+        }
+        if let Some(v) = variants {
+            v.sort_unstable();
+            v.dedup();
         }
         firm.sort_unstable();
         firm.dedup();
@@ -1202,6 +1270,27 @@ mod tests {
         assert_eq!(lex.len(), 1);
         assert_eq!(lex.label(0), "噪音");
         assert!(ProblemLexicon::parse("ad\t广告\t广告|~\n").is_err());
+    }
+
+    #[test]
+    fn variant_terms_raise_their_parent() {
+        let lex = ProblemLexicon::parse(
+            "fumes\t油烟\t油烟\nfumes.bbq\t烧烤\t烧烤|孜然\nfumes.wok\t炒菜\t炒菜\nad\t广告\t小广告\n",
+        )
+        .unwrap();
+        assert_eq!(
+            (lex.parent(1), lex.parent(2), lex.parent(0)),
+            (Some(0), Some(0), None)
+        );
+        let (mut firm, mut cued, mut variants) = (Vec::new(), Vec::new(), Vec::new());
+        lex.find_graded_with_variants("烧烤孜然味，炒菜油烟", &mut firm, &mut cued, &mut variants);
+        assert_eq!(firm, vec![0]);
+        assert_eq!(variants, vec![(0, 1), (0, 2)]);
+        lex.find("小广告和孜然", &mut firm);
+        assert_eq!(firm, vec![0, 3]);
+        // A variant needs a top-level parent defined before it.
+        assert!(ProblemLexicon::parse("fumes.bbq\t烧烤\t烧烤\n").is_err());
+        assert!(ProblemLexicon::parse("a\tA\tx\na.b\tB\ty\na.b.c\tC\tz\n").is_err());
     }
 
     #[test]
