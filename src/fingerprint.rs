@@ -636,6 +636,12 @@ const GENERIC_CORE_WORDS: &[&str] = &[
     "公立",
     "民办",
     "私立",
+    "普惠",
+    "普惠性",
+    "优质",
+    "正规",
+    "非法",
+    "无证",
     "混凝土",
     "公交",
     "维保",
@@ -1012,6 +1018,8 @@ mod tests {
         };
         assert_eq!(names("天井里全是积水"), Vec::<String>::new());
         assert_eq!(names("周边都是高档小区"), Vec::<String>::new());
+        // Kinds of kindergartens: 普惠性 says what, not which.
+        assert_eq!(names("农村普惠性幼儿园换证"), Vec::<String>::new());
         assert_eq!(names("马家组能否修通水泥路"), Vec::<String>::new());
         assert_eq!(names("开发商把车位捆绑在房价里"), Vec::<String>::new());
         assert_eq!(names("蕉窗里小区门口"), vec!["蕉窗里小区".to_string()]);
