@@ -774,6 +774,10 @@ pub struct CorpusStats {
     pub df: FxHashMap<TermHash, u32>,
     /// Terms that occur inside the core of some place name.
     pub name_terms: rustc_hash::FxHashSet<TermHash>,
+    /// Hashes of the names of the cities, districts and counties some order names with their
+    /// suffix (云州 of 云州市).
+    #[serde(default)]
+    pub unit_names: rustc_hash::FxHashSet<TermHash>,
     /// A prior for small corpora: this many pseudo-documents (0 = none, as in the batch
     /// pass) in which each term occurs with its [`CorpusStats::prior`] probability.
     #[serde(default)]
@@ -794,6 +798,11 @@ impl CorpusStats {
         for terms in &fp.place_terms {
             self.name_terms.extend(terms.iter().copied());
         }
+        for unit in &fp.admin {
+            if matches!(unit.kind, PlaceKind::City | PlaceKind::District) {
+                self.unit_names.insert(term_hash(&unit.core));
+            }
+        }
     }
 
     /// Adds another set of counts (for parallel reduction).
@@ -808,6 +817,7 @@ impl CorpusStats {
             *big.df.entry(h).or_default() += n;
         }
         big.name_terms.extend(small.name_terms);
+        big.unit_names.extend(small.unit_names);
         big.prior.extend(small.prior);
         big.prior_docs = big.prior_docs.max(small.prior_docs);
         big
@@ -828,8 +838,26 @@ impl CorpusStats {
 }
 
 impl Fingerprint {
-    /// Turns raw term counts into a unit-length vector of `(1 + ln tf) · idf`.
+    /// Turns raw term counts into a unit-length vector of `(1 + ln tf) · idf`, keeps the
+    /// entity terms the corpus uses in names, and drops businesses named by a city or district
+    /// of the corpus ([`CorpusStats::unit_names`]).
     pub fn weigh(&mut self, stats: &CorpusStats) {
+        // "云州烧烤" of a post's topic "#云州烧烤店油烟直排#" is the city's barbecue smoke, not a
+        // shop: a business named by a city or district of the batch alone is no place.
+        if !stats.unit_names.is_empty() {
+            let mut i = 0;
+            while i < self.places.len() {
+                let p = &self.places[i];
+                if p.kind == PlaceKind::Business && stats.unit_names.contains(&term_hash(&p.core)) {
+                    self.places.remove(i);
+                    if i < self.place_terms.len() {
+                        self.place_terms.remove(i);
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        }
         let mut norm = 0.0f32;
         for (h, w) in &mut self.terms {
             *w = (1.0 + w.ln()) * stats.idf(*h);
@@ -1080,6 +1108,40 @@ mod tests {
         assert!(!fp.problems.is_empty());
         assert!(!fp.title_problems.is_empty());
         assert!(fp.terms.iter().any(|(h, _)| *h == term_hash("搅拌站")));
+    }
+
+    #[test]
+    fn a_business_named_by_a_unit_of_the_batch_is_no_place() {
+        let texts = [
+            "云州烧烤店油烟直排 丽平东路老瑞汇烧烤天天烟雾缭绕",
+            "云州市东湖区丽平东路的烧烤店油烟很大",
+        ];
+        let mut fps: Vec<Fingerprint> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| analyzer().fingerprint(&order(&i.to_string(), "", t), "s"))
+            .collect();
+        let cores = |fp: &Fingerprint| -> Vec<String> {
+            fp.places.iter().map(|p| p.core.clone()).collect()
+        };
+        // Alone, the post reads 云州烧烤 as a shop.
+        assert!(
+            cores(&fps[0]).contains(&"云州".to_string()),
+            "{:?}",
+            fps[0].places
+        );
+        let mut stats = CorpusStats::default();
+        for fp in &fps {
+            stats.add(fp);
+        }
+        for fp in &mut fps {
+            fp.weigh(&stats);
+        }
+        // The batch names the city 云州市: the "shop" goes, the real one stays.
+        let left = cores(&fps[0]);
+        assert!(!left.contains(&"云州".to_string()), "{left:?}");
+        assert!(left.contains(&"老瑞汇".to_string()), "{left:?}");
+        assert_eq!(fps[0].places.len(), fps[0].place_terms.len());
     }
 
     #[test]
