@@ -503,6 +503,17 @@ impl Analyzer {
         let suffix = place.name[place.core.len()..].to_string();
         let words = self.tokenizer.segment(&place.core);
         let tok = &self.tokenizer;
+        // Two characters that jieba leaves single and that make no word together ("洲和",
+        // "晨都", "名都" of residential compounds): a name, whatever each character means alone.
+        if place.kind == PlaceKind::Residential
+            && words.len() == 2
+            && words
+                .iter()
+                .all(|w| w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
+            && !tok.knows_word(&place.core)
+        {
+            return true;
+        }
         // Vocabulary, not a name: stop words, domain terms, common words (jieba counts 施工,
         // 实验, 项目 in the thousands, 枫桥 or 砚池 in the tens) and a few words that name
         // kinds of places in this domain.
@@ -515,10 +526,15 @@ impl Analyzer {
                 || tok.word_freq(w).is_some_and(|f| f >= COMMON_WORD_FREQ)
         };
         // At the end, a single character is only cut when it is a stop word: it is often a
-        // suffix the core already holds ("鸬鹚湾" of the road 鸬鹚湾路).
+        // suffix the core already holds ("鸬鹚湾" of the road 鸬鹚湾路), and never where the
+        // names of residential compounds often end with it (盛世华都).
         let generic_end = |w: &str| {
             if w.chars().count() == 1 {
                 tok.is_stopword(w)
+                    && !(place.kind == PlaceKind::Residential
+                        && w.chars()
+                            .next()
+                            .is_some_and(crate::text::extract::is_weak_name_boundary))
             } else {
                 generic(w)
             }
@@ -839,16 +855,20 @@ impl CorpusStats {
 
 impl Fingerprint {
     /// Turns raw term counts into a unit-length vector of `(1 + ln tf) · idf`, keeps the
-    /// entity terms the corpus uses in names, and drops businesses named by a city or district
-    /// of the corpus ([`CorpusStats::unit_names`]).
+    /// entity terms the corpus uses in names, and drops businesses and schools named by a city
+    /// or district of the corpus alone ([`CorpusStats::unit_names`]).
     pub fn weigh(&mut self, stats: &CorpusStats) {
         // "云州烧烤" of a post's topic "#云州烧烤店油烟直排#" is the city's barbecue smoke, not a
-        // shop: a business named by a city or district of the batch alone is no place.
+        // shop, and "云州学校" of "#云州配套学校未建#" no school: a business or school named by a
+        // city or district of the batch alone is no place.
         if !stats.unit_names.is_empty() {
             let mut i = 0;
             while i < self.places.len() {
                 let p = &self.places[i];
-                if p.kind == PlaceKind::Business && stats.unit_names.contains(&term_hash(&p.core)) {
+                if matches!(p.kind, PlaceKind::Business | PlaceKind::School)
+                    && !crate::text::extract::is_unit_named_school(p)
+                    && stats.unit_names.contains(&term_hash(&p.core))
+                {
                     self.places.remove(i);
                     if i < self.place_terms.len() {
                         self.place_terms.remove(i);
@@ -1051,6 +1071,9 @@ mod tests {
         assert_eq!(names("马家组能否修通水泥路"), Vec::<String>::new());
         assert_eq!(names("开发商把车位捆绑在房价里"), Vec::<String>::new());
         assert_eq!(names("蕉窗里小区门口"), vec!["蕉窗里小区".to_string()]);
+        // Single characters that make no word together are a name, and 都 ends names.
+        assert_eq!(names("住在洲和花园的业主"), vec!["洲和花园".to_string()]);
+        assert_eq!(names("盛世华都小区门口"), vec!["盛世华都小区".to_string()]);
         // 屋里 is a word: the 里 belongs to it.
         assert_eq!(names("每晚烟顺着窗户往屋里灌"), Vec::<String>::new());
         assert_eq!(names("新美多农贸市场门口"), vec!["新美多市场".to_string()]);

@@ -506,6 +506,14 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
 /// One-character suffixes that may follow a one-character core ("澜庭", "鹭府").
 const SHORT_NAME_SUFFIXES: &[&str] = &["苑", "府", "湾", "庭", "郡", "园", "里"];
 
+/// Boundary characters that are also common in the names of residential compounds (万和城,
+/// 名都花园, 盛世华都小区): right before a residential suffix, or where they begin the name
+/// (after a boundary: "住在和亭公寓"), they belong to it; between words they end it
+/// ("庄稼和果园"). (Before 市场 or 公司, 和 is "and": "环保和市场监管部门".)
+pub(crate) fn is_weak_name_boundary(c: char) -> bool {
+    matches!(c, '和' | '都' | '前' | '后' | '外' | '内' | '来')
+}
+
 /// Characters at which a place name stops when read leftwards from its suffix: administrative
 /// units, function words, pronouns and positions.
 fn is_name_boundary(c: char) -> bool {
@@ -797,12 +805,37 @@ impl PlaceFinder {
             let before = &text[prev_end..m.start()];
             let mut core_start = m.start();
             for (chars, (i, c)) in before.char_indices().rev().enumerate() {
-                if is_name_boundary(c) || chars == MAX_CORE_CHARS {
+                let stops = if kind == PlaceKind::Residential && is_weak_name_boundary(c) {
+                    // Right before the suffix it is the name's (洲和花园); further left only
+                    // where it begins the name (住在和亭公寓), not between words (庄稼和果园).
+                    chars > 0
+                        && !text[..prev_end + i]
+                            .chars()
+                            .next_back()
+                            .is_none_or(|p| is_name_boundary(p) && !is_weak_name_boundary(p))
+                } else {
+                    is_name_boundary(c)
+                };
+                if stops || chars == MAX_CORE_CHARS {
                     break;
                 }
                 core_start = prev_end + i;
             }
-            let core = after_house_number(trim_core(&text[core_start..m.start()]));
+            let mut core = after_house_number(trim_core(&text[core_start..m.start()]));
+            let mut suffix = suffix;
+            // "雍雅苑": the suffix 雅苑 leaves one character; 苑 leaves the name 雍雅. (Not
+            // "上幼儿园": only residential names.)
+            if kind == PlaceKind::Residential
+                && core.chars().count() == 1
+                && suffix.chars().count() >= 2
+            {
+                let last = suffix.char_indices().next_back().map_or(0, |(i, _)| i);
+                if SHORT_NAME_SUFFIXES.contains(&&suffix[last..]) {
+                    let split = m.start() + last;
+                    core = &text[m.start() - core.len()..split];
+                    suffix = &suffix[last..];
+                }
+            }
             if core.is_empty() && prev_place_end == Some(m.start()) {
                 // "枫桥雅苑小区": the second suffix belongs to the place just found. A road
                 // suffix names a road after it ("鸬鹚湾路" is a road, not the 小区 鸬鹚湾).
@@ -850,7 +883,7 @@ impl PlaceFinder {
                 continue;
             }
             // "k9县二中", "宁乡一中": a numbered school is named by the unit before it.
-            if core.is_empty() && matches!(suffix, "一中" | "二中" | "三中") {
+            if core.is_empty() && UNIT_NAMED_SCHOOLS.contains(&suffix) {
                 if let Some(unit) = unit_before(before) {
                     prev_end = m.end();
                     out.push(Place {
@@ -957,7 +990,23 @@ pub fn place_similarity(a: &Place, b: &Place) -> f32 {
     if has_two_chars(na) && has_two_chars(nb) && one_contains_other(na, nb) {
         return 1.0;
     }
+    // "c市三中" and "c市二中": schools named by their unit and number, two numbers.
+    let numbered = |n: &str| UNIT_NAMED_SCHOOLS.iter().find(|s| n.ends_with(*s));
+    if let (Some(x), Some(y)) = (numbered(na), numbered(nb)) {
+        if x != y {
+            return 0.0;
+        }
+    }
     core_similarity(&a.core, &b.core)
+}
+
+/// Suffixes of schools named by the unit before them and their number ("宁乡一中").
+const UNIT_NAMED_SCHOOLS: &[&str] = &["一中", "二中", "三中"];
+
+/// Whether a place is a school named by its unit and number ("k9县二中"): its core is the unit
+/// by design.
+pub(crate) fn is_unit_named_school(place: &Place) -> bool {
+    place.kind == PlaceKind::School && UNIT_NAMED_SCHOOLS.iter().any(|s| place.name.ends_with(s))
 }
 
 /// Whether `s` holds two characters or more (without counting them all: this runs for every
@@ -997,7 +1046,32 @@ pub fn core_similarity(a: &str, b: &str) -> f32 {
         return 0.0;
     }
     let shared = ba.iter().filter(|x| bb.binary_search(x).is_ok()).count();
+    if shared == 0 && la == lb && la >= 3 && swapped_once(a, b) {
+        // "盛华世都" for 盛世华都: two characters typed the wrong way round.
+        return TRANSPOSED_SIMILARITY;
+    }
     2.0 * shared as f32 / (ba.len() + bb.len()) as f32
+}
+
+/// The similarity of two cores that differ by two neighbouring characters swapped.
+const TRANSPOSED_SIMILARITY: f32 = 0.8;
+
+/// Whether `b` is `a` with one pair of neighbouring characters swapped (same length).
+fn swapped_once(a: &str, b: &str) -> bool {
+    let mut xa = a.chars();
+    let mut xb = b.chars();
+    loop {
+        match (xa.next(), xb.next()) {
+            (Some(p), Some(q)) if p == q => continue,
+            (Some(p), Some(q)) => {
+                return match (xa.next(), xb.next()) {
+                    (Some(p2), Some(q2)) => p == q2 && p2 == q && xa.eq(xb),
+                    _ => false,
+                };
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// Bigrams held on the stack by [`core_similarity`]; longer cores use the heap.
@@ -1119,6 +1193,12 @@ mod tests {
             vec![(PlaceKind::School, "宁乡市".into())]
         );
         assert!(cores("二中门口").is_empty());
+        // One unit's second and third schools are two schools.
+        let (mut second, mut third) = (Vec::new(), Vec::new());
+        PlaceFinder::new().find("投诉k9县二中补课", &mut second);
+        PlaceFinder::new().find("投诉k9县三中补课", &mut third);
+        assert_eq!(place_similarity(&second[0], &third[0]), 0.0);
+        assert_eq!(place_similarity(&second[0], &second[0]), 1.0);
     }
 
     #[test]
@@ -1176,6 +1256,40 @@ mod tests {
     }
 
     #[test]
+    fn residential_names_may_hold_function_characters_and_short_suffixes() {
+        // 和 and 都 right before the suffix belong to the name; further left, 和 is "and".
+        assert_eq!(
+            cores("住在洲和花园的业主"),
+            vec![(PlaceKind::Residential, "洲和".into())]
+        );
+        assert_eq!(
+            cores("盛世华都小区作为起点站"),
+            vec![(PlaceKind::Residential, "盛世华都".into())]
+        );
+        assert_eq!(
+            cores("枫桥雅苑和金桂坊小区"),
+            vec![
+                (PlaceKind::Residential, "枫桥".into()),
+                (PlaceKind::Residential, "金桂坊".into())
+            ]
+        );
+        // Not before other suffixes: "环保和市场监管部门" names no market.
+        assert!(cores("请环保和市场监管部门联合整治").is_empty());
+        assert_eq!(
+            cores("住在和亭公寓"),
+            vec![(PlaceKind::Residential, "和亭".into())]
+        );
+        assert!(!cores("庄稼和果园都旱死了")
+            .iter()
+            .any(|(_, c)| c.contains('和')));
+        // 雅苑 would leave one character: 雍雅 before 苑 is the name.
+        assert_eq!(
+            cores("我是雍雅苑的业主"),
+            vec![(PlaceKind::Residential, "雍雅".into())]
+        );
+    }
+
+    #[test]
     fn words_that_only_contain_a_suffix_are_not_places() {
         assert!(cores("区政府和城管局都不管，这里的路灯不亮").is_empty());
         assert!(cores("我们小区").is_empty());
@@ -1188,6 +1302,13 @@ mod tests {
         assert_eq!(core_similarity("锦绣江南滨江", "滨江"), 1.0);
         assert!(core_similarity("枫桥", "翠湖") < 0.1);
         assert!(core_similarity("金沙洲", "金沙湾") > 0.4);
+        // Two neighbouring characters typed the wrong way round.
+        assert_eq!(
+            core_similarity("盛华世都", "盛世华都"),
+            TRANSPOSED_SIMILARITY
+        );
+        assert_eq!(core_similarity("盛世华都", "都华世盛"), 0.0);
+        assert_eq!(core_similarity("华世都", "世华都"), TRANSPOSED_SIMILARITY);
         // Same as sorting and deduplicating bigram vectors, on the stack or not.
         let reference = |a: &str, b: &str| {
             let bigrams = |s: &str| {
