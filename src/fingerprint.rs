@@ -503,14 +503,16 @@ impl Analyzer {
         let suffix = place.name[place.core.len()..].to_string();
         let words = self.tokenizer.segment(&place.core);
         let tok = &self.tokenizer;
-        // Two characters that jieba leaves single and that make no word together ("洲和",
-        // "晨都", "名都" of residential compounds): a name, whatever each character means alone.
+        // Two characters that jieba leaves single and that make no common word together ("洲和",
+        // "晨都", "新岛" of residential compounds): a name, whatever each character means alone.
         if place.kind == PlaceKind::Residential
             && words.len() == 2
             && words
                 .iter()
                 .all(|w| w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
-            && !tok.knows_word(&place.core)
+            && tok
+                .word_freq(&place.core)
+                .is_none_or(|f| f < RARE_WORD_FREQ)
         {
             return true;
         }
@@ -1073,6 +1075,11 @@ mod tests {
         assert_eq!(names("蕉窗里小区门口"), vec!["蕉窗里小区".to_string()]);
         // Single characters that make no word together are a name, and 都 ends names.
         assert_eq!(names("住在洲和花园的业主"), vec!["洲和花园".to_string()]);
+        assert_eq!(
+            names("临江区新岛国际小区"),
+            vec!["新岛国际小区".to_string()]
+        );
+        assert_eq!(names("橙汇名邸周边"), vec!["橙汇名邸".to_string()]);
         assert_eq!(names("盛世华都小区门口"), vec!["盛世华都小区".to_string()]);
         // 屋里 is a word: the 里 belongs to it.
         assert_eq!(names("每晚烟顺着窗户往屋里灌"), Vec::<String>::new());

@@ -336,6 +336,7 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("豪庭", Some(Residential)),
         ("雅居", Some(Residential)),
         ("雅筑", Some(Residential)),
+        ("名邸", Some(Residential)),
         ("国际", Some(Residential)),
         ("苑", Some(Residential)),
         ("府", Some(Residential)),
