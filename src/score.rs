@@ -488,6 +488,7 @@ fn parts_with_text(a: &Fingerprint, b: &Fingerprint, cosine: impl FnOnce() -> f3
     let mut cross_kind: Option<(usize, usize)> = None;
     // One road at two house numbers: two addresses ("沙湾路88号", "沙湾路126号").
     let mut numbers_differ: Option<(usize, usize)> = None;
+    let mut roads_differ: Option<(usize, usize)> = None;
     for (i, pa) in a.places.iter().enumerate() {
         for (j, pb) in b.places.iter().enumerate() {
             let same_kind = pa.kind == pb.kind || compatible(pa.kind, pb.kind);
@@ -515,6 +516,8 @@ fn parts_with_text(a: &Fingerprint, b: &Fingerprint, cosine: impl FnOnce() -> f3
                 conflict.get_or_insert((i, j));
             } else if is_identifying(pa.kind) && is_identifying(pb.kind) {
                 cross_kind.get_or_insert((i, j));
+            } else if pa.kind == PlaceKind::Road && pb.kind == PlaceKind::Road {
+                roads_differ.get_or_insert((i, j));
             }
         }
     }
@@ -559,6 +562,11 @@ fn parts_with_text(a: &Fingerprint, b: &Fingerprint, cosine: impl FnOnce() -> f3
 
     if best.is_none() && conflict.is_none() {
         conflict = numbers_differ;
+    }
+    // Roads alone agree weakly (a road holds many problems), but where both name roads, none
+    // in common, and nothing else agrees, they are two places: the lights of 朗堤路 and of 竹林路.
+    if best.is_none() && conflict.is_none() {
+        conflict = roads_differ;
     }
     // A place named with a suffix on one side and mentioned bare on the other
     // ("金桂坊小区" / "金桂坊北门被锁").
@@ -1108,6 +1116,27 @@ mod tests {
         assert!(
             other < crate::DEFAULT_THRESHOLD && same > other,
             "{other} {same}"
+        );
+    }
+
+    #[test]
+    fn one_problem_on_two_roads_is_two_problems() {
+        let f = fps(&[
+            "朗堤路的路灯白天亮晚上不亮，修了没几天又坏，女生晚上经过很害怕",
+            "竹溪路路灯晚上不亮，说过一次修了没几天又坏，晚上经过很害怕",
+            "朗堤路这一段路灯坏了好几天，晚上黑漆漆的",
+        ]);
+        let s = Scorer::default();
+        let (apart, why) = s.explain(&f[0], &f[1], analyzer().problems());
+        assert!(
+            matches!(why.place, PlaceEvidence::Conflict { .. }),
+            "{why:?}"
+        );
+        let (together, why) = s.explain(&f[0], &f[2], analyzer().problems());
+        assert!(matches!(why.place, PlaceEvidence::Agree { .. }), "{why:?}");
+        assert!(
+            apart < crate::DEFAULT_THRESHOLD && together > apart,
+            "{apart} {together}"
         );
     }
 
