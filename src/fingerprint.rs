@@ -485,6 +485,7 @@ impl Analyzer {
             && !w.ends_with(['区', '县', '市', '镇', '乡', '省'])
             && !tok.is_stopword(w)
             && !tok.is_domain_word(w)
+            && !GENERIC_CORE_WORDS.contains(&w)
             && !self.problems.mentions_any(w)
             && !is_time_word(w)
             && !is_direction_word(w)
@@ -698,6 +699,46 @@ const GENERIC_CORE_WORDS: &[&str] = &[
     "建材",
     "农产品",
     "综合",
+    // Trades in company names: "樱景建筑工程有限公司" is named 樱景.
+    "科技",
+    "电子",
+    "电子科技",
+    "环保科技",
+    "教育科技",
+    "信息技术",
+    "建筑工程",
+    "建筑",
+    "工程",
+    "建设",
+    "化工",
+    "食品",
+    "新材料",
+    "材料",
+    "机械",
+    "机械制造",
+    "制造",
+    "纺织",
+    "服装",
+    "餐饮",
+    "餐饮管理",
+    "管理",
+    "汽车",
+    "汽车销售",
+    "销售",
+    "医药",
+    "包装",
+    "实业",
+    "贸易",
+    "商贸",
+    "投资",
+    "集团",
+    "股份",
+    "控股",
+    "能源",
+    "文化",
+    "传媒",
+    "咨询",
+    "劳务",
 ];
 
 /// Cues in a title or opening that an order pushes back against a demand or an enforcement
@@ -1080,6 +1121,15 @@ mod tests {
             vec!["新岛国际小区".to_string()]
         );
         assert_eq!(names("橙汇名邸周边"), vec!["橙汇名邸".to_string()]);
+        // A company is named by what comes before its trade and legal form.
+        assert_eq!(
+            names("樱景建筑工程有限公司拖欠工资"),
+            vec!["樱景有限公司".to_string()]
+        );
+        assert_eq!(
+            names("橙境纺织股份有限公司拖欠工资"),
+            vec!["橙境股份有限公司".to_string()]
+        );
         assert_eq!(names("盛世华都小区门口"), vec!["盛世华都小区".to_string()]);
         // 屋里 is a word: the 里 belongs to it.
         assert_eq!(names("每晚烟顺着窗户往屋里灌"), Vec::<String>::new());

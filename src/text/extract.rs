@@ -375,6 +375,10 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("中路", Some(Road)),
         ("号线", Some(Route)),
         ("村", Some(Village)),
+        // 有 ends names read leftwards ("有人", "有个"): the legal forms are suffixes whole.
+        ("股份有限公司", Some(Company)),
+        ("有限责任公司", Some(Company)),
+        ("有限公司", Some(Company)),
         ("公司", Some(Company)),
         ("集团", Some(Company)),
         ("厂", Some(Company)),
