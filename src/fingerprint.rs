@@ -552,6 +552,14 @@ impl Analyzer {
         if chars == 0 {
             return false;
         }
+        // "五组村口": a village's group by its number, not a village.
+        if core.strip_suffix('组').is_some_and(|n| {
+            !n.is_empty()
+                && n.chars()
+                    .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+        }) {
+            return false;
+        }
         // Functional suffixes (公司, 工地, 医院) follow ordinary words as often as names
         // ("劳务公司", "供电公司"): there the core needs a rare word to be a name.
         // 学校 too: "暑假学校", "这所民办学校".
@@ -739,6 +747,9 @@ const GENERIC_CORE_WORDS: &[&str] = &[
     "传媒",
     "咨询",
     "劳务",
+    // Kinds of eateries: "夜宵烧烤" names no shop.
+    "夜宵",
+    "宵夜",
 ];
 
 /// Cues in a title or opening that an order pushes back against a demand or an enforcement
@@ -1121,6 +1132,8 @@ mod tests {
             vec!["新岛国际小区".to_string()]
         );
         assert_eq!(names("橙汇名邸周边"), vec!["橙汇名邸".to_string()]);
+        assert_eq!(names("廖岭村五组村口"), vec!["廖岭村".to_string()]);
+        assert_eq!(names("路边的夜宵烧烤扰民"), Vec::<String>::new());
         // A company is named by what comes before its trade and legal form.
         assert_eq!(
             names("樱景建筑工程有限公司拖欠工资"),
