@@ -750,6 +750,12 @@ const GENERIC_CORE_WORDS: &[&str] = &[
     // Kinds of eateries: "夜宵烧烤" names no shop.
     "夜宵",
     "宵夜",
+    // Where, not which: "交汇处烧烤", "服务中心广场", "壹号小区".
+    "交汇处",
+    "交叉口",
+    "路口",
+    "服务中心",
+    "壹号",
 ];
 
 /// Cues in a title or opening that an order pushes back against a demand or an enforcement
@@ -909,18 +915,20 @@ impl CorpusStats {
 
 impl Fingerprint {
     /// Turns raw term counts into a unit-length vector of `(1 + ln tf) · idf`, keeps the
-    /// entity terms the corpus uses in names, and drops businesses and schools named by a city
-    /// or district of the corpus alone ([`CorpusStats::unit_names`]).
+    /// entity terms the corpus uses in names, and drops entities (not roads, public places or
+    /// villages) named by a city or district of the corpus alone ([`CorpusStats::unit_names`]).
     pub fn weigh(&mut self, stats: &CorpusStats) {
         // "云州烧烤" of a post's topic "#云州烧烤店油烟直排#" is the city's barbecue smoke, not a
-        // shop, and "云州学校" of "#云州配套学校未建#" no school: a business or school named by a
-        // city or district of the batch alone is no place.
+        // shop, and "云州学校" of "#云州配套学校未建#" no school: an entity named by a city or
+        // district of the batch alone is no place. (Roads, parks and stations are: 东湖客运站.)
         if !stats.unit_names.is_empty() {
             let mut i = 0;
             while i < self.places.len() {
                 let p = &self.places[i];
-                if matches!(p.kind, PlaceKind::Business | PlaceKind::School)
-                    && !crate::text::extract::is_unit_named_school(p)
+                if !matches!(
+                    p.kind,
+                    PlaceKind::Road | PlaceKind::Public | PlaceKind::Village | PlaceKind::Route
+                ) && !crate::text::extract::is_unit_named_school(p)
                     && stats.unit_names.contains(&term_hash(&p.core))
                 {
                     self.places.remove(i);

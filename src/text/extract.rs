@@ -503,6 +503,9 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("教育部", None),
         ("教育部门", None),
         ("教育机构", None),
+        // Words that hold a suffix without naming a place: "空地跳广场舞", "三组工厂".
+        ("广场舞", None),
+        ("工厂", None),
         ("教育培训", None),
         ("教育资源", None),
     ]
