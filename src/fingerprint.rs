@@ -920,7 +920,7 @@ impl Fingerprint {
     pub fn weigh(&mut self, stats: &CorpusStats) {
         // "云州烧烤" of a post's topic "#云州烧烤店油烟直排#" is the city's barbecue smoke, not a
         // shop, and "云州学校" of "#云州配套学校未建#" no school: an entity named by a city or
-        // district of the batch alone is no place. (Roads, parks and stations are: 东湖客运站.)
+        // district of the batch alone is no place. (Roads and parks are: 东湖路.)
         if !stats.unit_names.is_empty() {
             let mut i = 0;
             while i < self.places.len() {
@@ -1216,6 +1216,7 @@ mod tests {
         let texts = [
             "云州烧烤店油烟直排 丽平东路老瑞汇烧烤天天烟雾缭绕",
             "云州市东湖区丽平东路的烧烤店油烟很大",
+            "云州小区物业乱收费，东湖路的路灯不亮",
         ];
         let mut fps: Vec<Fingerprint> = texts
             .iter()
@@ -1243,6 +1244,10 @@ mod tests {
         assert!(!left.contains(&"云州".to_string()), "{left:?}");
         assert!(left.contains(&"老瑞汇".to_string()), "{left:?}");
         assert_eq!(fps[0].places.len(), fps[0].place_terms.len());
+        // Any kind of entity, but not a road named after the district.
+        let third = cores(&fps[2]);
+        assert!(!third.contains(&"云州".to_string()), "{third:?}");
+        assert!(third.contains(&"东湖".to_string()), "{third:?}");
     }
 
     #[test]

@@ -1302,6 +1302,8 @@ mod tests {
         assert!(cores("区政府和城管局都不管，这里的路灯不亮").is_empty());
         assert!(cores("我们小区").is_empty());
         assert!(cores("农村道路").is_empty());
+        assert!(cores("楼下空地跳广场舞").is_empty());
+        assert!(cores("十二组工厂偷排废气").is_empty());
     }
 
     #[test]
