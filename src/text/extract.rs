@@ -1374,6 +1374,8 @@ mod tests {
         assert_eq!(ids("老楼加装电梯"), vec!["elevator_retrofit".to_string()]);
         assert!(ids("建议北门加装门禁，外来车辆穿行").contains(&"gate_access".to_string()));
         assert!(!ids("消防通道被锁死").contains(&"gate_access".to_string()));
+        // A shop's air conditioner is its own job, not just "noise".
+        assert!(ids("楼下商铺的空调外机噪音太大").contains(&"equipment_noise".to_string()));
     }
 
     #[test]
