@@ -24,11 +24,9 @@ use serde::Serialize;
 use crate::candidates::{CandidateConfig, CandidateLists};
 use crate::cluster::{attach_stragglers, cluster, Edge, STRAGGLERS};
 use crate::error::{Error, ErrorKind, Result};
-use crate::fingerprint::{
-    Analyzer, CorpusStats, Fingerprint, FingerprintMemo, TermHash, TermTable,
-};
+use crate::fingerprint::{Analyzer, CorpusStats, Fingerprint, FingerprintMemo, TermHash};
 use crate::order::{reporter_hash, Relation, Ticket, TicketMember, WorkOrder};
-use crate::score::{ScoreWeights, Scorer};
+use crate::score::{PairSide, ScoreWeights, Scorer};
 use crate::text::Tokenizer;
 
 /// Default share of the threshold that two groups must score on average before they merge.
@@ -415,17 +413,19 @@ impl Deduper {
             .into_par_iter()
             .with_min_len(256)
             .fold(
-                || (Vec::new(), 0usize, TermTable::default()),
-                |(mut edges, mut count, mut table): (Vec<Edge>, usize, TermTable), doc| {
-                    // The order's terms as a table: each pair's cosine looks the other's up.
-                    table.load(&rep_fps[doc as usize].terms);
+                || (Vec::new(), 0usize, PairSide::default()),
+                |(mut edges, mut count, mut side): (Vec<Edge>, usize, PairSide), doc| {
+                    // The order's terms as a table and its title as a pattern: each pair
+                    // looks the other's terms up and runs its title against the pattern.
+                    side.load(rep_fps[doc as usize]);
                     for (a, b) in lists.pairs_of(doc) {
                         count += 1;
                         let other = if a == doc { b } else { a };
-                        let (score, anchored) = self.scorer.score_anchored_with_text(
+                        let (score, anchored) = self.scorer.score_anchored_against(
+                            &side,
                             rep_fps[a as usize],
                             rep_fps[b as usize],
-                            || table.cosine(&rep_fps[other as usize].terms),
+                            rep_fps[other as usize],
                         );
                         if score >= threshold || (anchored && score >= STRAGGLERS.min_pair) {
                             edges.push(Edge {
@@ -436,7 +436,7 @@ impl Deduper {
                             });
                         }
                     }
-                    (edges, count, table)
+                    (edges, count, side)
                 },
             )
             .map(|(edges, count, _)| (edges, count))

@@ -870,44 +870,66 @@ pub fn cosine(a: &[(TermHash, f32)], b: &[(TermHash, f32)]) -> f32 {
 
 /// One order's term vector as a small open-addressing table, so that its cosine with many
 /// others (the batch pass scores each order against its candidates one after another) looks
-/// each of their terms up instead of merging two sorted lists step by step.
+/// each of their terms up instead of merging two sorted lists step by step. Each slot also
+/// says whether the term names one of the order's places (is in its
+/// [`Fingerprint::place_words`]), for the cosine without place words.
 #[derive(Debug, Default)]
 pub(crate) struct TermTable {
-    /// Term hashes by slot; [`TermTable::EMPTY`] marks a free slot.
-    keys: Vec<TermHash>,
-    /// The weight of the term in the same slot.
-    weights: Vec<f32>,
-    /// The weight of the term whose hash is [`TermTable::EMPTY`], if the order has it.
-    empty_key_weight: Option<f32>,
+    /// Terms by slot; a key of [`TermTable::EMPTY`] marks a free slot. Key, weight and place
+    /// mark share a slot: a lookup touches one cache line.
+    slots: Vec<TermSlot>,
+    /// The weight and place mark of the term whose hash is [`TermTable::EMPTY`], if the order
+    /// has it.
+    empty_key: Option<(f32, bool)>,
     /// `64 - log2(slots)`: a hash's slot is its top bits after mixing.
     shift: u32,
+}
+
+/// One slot of a [`TermTable`].
+#[derive(Debug, Clone, Copy)]
+struct TermSlot {
+    key: TermHash,
+    weight: f32,
+    /// Whether the term is one of the order's place words.
+    place: bool,
+}
+
+impl TermSlot {
+    const FREE: TermSlot = TermSlot {
+        key: TermTable::EMPTY,
+        weight: 0.0,
+        place: false,
+    };
 }
 
 impl TermTable {
     const EMPTY: TermHash = 0;
 
-    /// Holds `terms` (distinct hashes) from now on, reusing the table's memory.
-    pub(crate) fn load(&mut self, terms: &[(TermHash, f32)]) {
+    /// Holds `terms` (distinct hashes), marking those in `place_words` (sorted), from now on,
+    /// reusing the table's memory.
+    pub(crate) fn load(&mut self, terms: &[(TermHash, f32)], place_words: &[TermHash]) {
         // At most a quarter full: probes stay short.
         let slots = (terms.len() * 4).next_power_of_two().max(16);
-        self.keys.clear();
-        self.keys.resize(slots, Self::EMPTY);
-        self.weights.clear();
-        self.weights.resize(slots, 0.0);
-        self.empty_key_weight = None;
+        self.slots.clear();
+        self.slots.resize(slots, TermSlot::FREE);
+        self.empty_key = None;
         self.shift = 64 - slots.trailing_zeros();
         let mask = slots - 1;
         for &(h, w) in terms {
+            let place = place_words.binary_search(&h).is_ok();
             if h == Self::EMPTY {
-                self.empty_key_weight = Some(w);
+                self.empty_key = Some((w, place));
                 continue;
             }
             let mut i = self.slot(h);
-            while self.keys[i] != Self::EMPTY {
+            while self.slots[i].key != Self::EMPTY {
                 i = (i + 1) & mask;
             }
-            self.keys[i] = h;
-            self.weights[i] = w;
+            self.slots[i] = TermSlot {
+                key: h,
+                weight: w,
+                place,
+            };
         }
     }
 
@@ -915,28 +937,60 @@ impl TermTable {
         (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
     }
 
+    /// The weight and place mark of `h`, if the loaded order has it.
+    #[inline]
+    fn get(&self, h: TermHash) -> Option<(f32, bool)> {
+        if h == Self::EMPTY {
+            return self.empty_key;
+        }
+        // The table is at most a quarter full: the first slot looked at nearly always holds
+        // the term or is free.
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(h);
+        loop {
+            let s = self.slots[i];
+            if s.key == h {
+                return Some((s.weight, s.place));
+            }
+            if s.key == Self::EMPTY {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
     /// [`cosine`] of the loaded terms and `other` (sorted by hash), to the bit: the products
-    /// of shared terms are added in the same order, by ascending hash (and adding `0.0` for a
-    /// term the table lacks changes no sum that starts at `0.0`).
+    /// of shared terms are added in the same order, by ascending hash.
     pub(crate) fn cosine(&self, other: &[(TermHash, f32)]) -> f32 {
-        let mask = self.keys.len() - 1;
         let mut dot = 0.0f32;
         for &(h, w) in other {
-            if h == Self::EMPTY {
-                dot += self.empty_key_weight.map_or(0.0, |v| v * w);
-                continue;
+            if let Some((v, _)) = self.get(h) {
+                dot += v * w;
             }
-            // The table is at most a quarter full: the first slot looked at nearly always
-            // holds the term or is free, and that case runs without a branch.
-            let mut i = self.slot(h);
-            let mut k = self.keys[i];
-            while k != h && k != Self::EMPTY {
-                i = (i + 1) & mask;
-                k = self.keys[i];
-            }
-            dot += if k == h { self.weights[i] * w } else { 0.0 };
         }
         dot.clamp(0.0, 1.0)
+    }
+
+    /// The dot product of the loaded terms and `other` (sorted by hash) split in two: over
+    /// shared terms that name no place on either side, and over shared terms that name a place
+    /// on one side at least (the loaded order's marks, or `other_place_words`, sorted). Sums
+    /// are made by ascending hash, as a merge of the two sorted lists makes them.
+    pub(crate) fn dot_beyond_places(
+        &self,
+        other: &[(TermHash, f32)],
+        other_place_words: &[TermHash],
+    ) -> (f32, f32) {
+        let (mut dot, mut names_dot) = (0.0f32, 0.0f32);
+        for &(h, w) in other {
+            if let Some((v, place)) = self.get(h) {
+                if place || other_place_words.binary_search(&h).is_ok() {
+                    names_dot += v * w;
+                } else {
+                    dot += v * w;
+                }
+            }
+        }
+        (dot, names_dot)
     }
 }
 
@@ -1097,7 +1151,7 @@ mod tests {
         let mut table = TermTable::default();
         for round in 0..200 {
             let (a, b) = (vector(round % 90), vector((round * 7) % 130));
-            table.load(&a);
+            table.load(&a, &[]);
             assert_eq!(
                 table.cosine(&b).to_bits(),
                 cosine(&a, &b).to_bits(),
