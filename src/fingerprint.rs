@@ -8,6 +8,9 @@
 //! [`Fingerprint::weigh`] turns counts into unit-length TF-IDF vectors.
 
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
 
 use chrono::NaiveDateTime;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -217,7 +220,8 @@ impl Analyzer {
             .map(|a| self.normalizer.normalize(a))
             .unwrap_or_default();
 
-        let mut counts: FxHashMap<TermHash, f32> = FxHashMap::default();
+        // The memo's map, empty but with the capacity earlier orders gave it.
+        let mut counts = std::mem::take(&mut memo.counts);
         let mut entity_terms: Vec<(TermHash, f32)> = Vec::new();
         let mut words = Vec::new();
         self.tokenizer.content_terms(&title, &mut words);
@@ -240,8 +244,9 @@ impl Analyzer {
             *count += weight;
         }
         entity_terms.sort_unstable_by_key(|(h, _)| *h);
-        let mut terms: Vec<(TermHash, f32)> = counts.into_iter().collect();
+        let mut terms: Vec<(TermHash, f32)> = counts.drain().collect();
         terms.sort_unstable_by_key(|(h, _)| *h);
+        memo.counts = counts;
 
         let mut places = Vec::new();
         self.places.find(&title, &mut places);
@@ -273,7 +278,15 @@ impl Analyzer {
         self.problems
             .find_graded(&title, &mut title_problems, &mut title_cued);
         let (mut problems, mut cued) = (Vec::new(), Vec::new());
-        self.problems.find_graded(&text, &mut problems, &mut cued);
+        let mut opening_problems = Vec::new();
+        // Without a title, the first sentence that raises a specific problem names the main
+        // one: found in the same scan of the text (no lexicon term spans two sentences).
+        let opening = title_problems
+            .iter()
+            .all(|p| self.problems.is_generic(*p))
+            .then_some(&mut opening_problems);
+        self.problems
+            .find_graded_opening(&text, &mut problems, &mut cued, opening);
         problems.extend_from_slice(&title_problems);
         problems.sort_unstable();
         problems.dedup();
@@ -289,20 +302,6 @@ impl Analyzer {
         generic_problems.sort_unstable();
         generic_problems.dedup();
         title_problems.retain(|p| !self.problems.is_generic(*p));
-        let mut opening_problems = Vec::new();
-        if title_problems.is_empty() {
-            let mut cued = Vec::new();
-            for sentence in text.split(SENTENCE_ENDS) {
-                self.problems
-                    .find_graded(sentence, &mut opening_problems, &mut cued);
-                opening_problems.retain(|p| !self.problems.is_generic(*p));
-                if !opening_problems.is_empty() {
-                    break;
-                }
-            }
-            opening_problems.sort_unstable();
-            opening_problems.dedup();
-        }
 
         let mut key = FxHasher::default();
         title.hash(&mut key);
@@ -310,21 +309,24 @@ impl Analyzer {
         address.hash(&mut key);
 
         let counter_stance = {
-            let head: String = if title.is_empty() {
-                text.chars().take(60).collect()
+            let head: &str = if title.is_empty() {
+                cap_chars(&text, 60)
             } else {
-                title.clone()
+                &title
             };
-            COUNTER_STANCE_CUES.iter().any(|c| {
-                head.match_indices(c).any(|(at, _)| {
+            // One scan for every cue (none overlaps itself, so every occurrence of each is
+            // seen, as searching for each in turn sees them).
+            counter_cues().find_overlapping_iter(head).any(|m| {
+                let at = m.start();
+                if m.pattern().as_usize() < COUNTER_STANCE_CUES.len() {
                     // "一楼反对就办不成吗", "个别住户反对": others push back, the writer
                     // asks for the thing.
                     let start = head[..at].char_indices().rev().nth(3).map_or(0, |(i, _)| i);
                     !THIRD_PARTIES.iter().any(|t| head[start..at].contains(t))
-                })
-            }) || head.match_indices(PASSIVE_DEMAND).any(|(at, _)| {
-                let after: String = head[at + PASSIVE_DEMAND.len()..].chars().take(12).collect();
-                ENFORCEMENT_WORDS.iter().any(|w| after.contains(w))
+                } else {
+                    let after = cap_chars(&head[m.end()..], 12);
+                    ENFORCEMENT_WORDS.iter().any(|w| after.contains(w))
+                }
             })
         };
         let title = strip_title_template(&title);
@@ -392,6 +394,8 @@ pub(crate) struct FingerprintMemo {
     clean: FxHashMap<Box<str>, Vec<CleanedPlace>>,
     /// The content-term hashes of a place core, sorted and distinct.
     core_terms: FxHashMap<Box<str>, Vec<TermHash>>,
+    /// Scratch: one order's term counts (empty between orders; kept for its capacity).
+    counts: FxHashMap<TermHash, f32>,
 }
 
 impl FingerprintMemo {
@@ -569,9 +573,6 @@ const COMMON_WORD_FREQ: usize = 2000;
 /// jieba frequency below which a word is rare enough to name a company or site.
 const RARE_WORD_FREQ: usize = 100;
 
-/// Characters that end a sentence in normalised text (full-width 。 stays; ！？； are folded).
-const SENTENCE_ENDS: &[char] = &['。', '!', '?', ';', '\n', '！', '？', '；'];
-
 /// Whether a word is a direction with a road or position ("东路", "北门", "南侧"): the end
 /// of many names, the name of none.
 fn is_direction_word(w: &str) -> bool {
@@ -716,7 +717,25 @@ const TITLE_TEMPLATE: &[&str] = &[
     "再次",
 ];
 
+/// The counter-stance cues, then [`PASSIVE_DEMAND`], as one automaton.
+fn counter_cues() -> &'static AhoCorasick {
+    static CUES: OnceLock<AhoCorasick> = OnceLock::new();
+    CUES.get_or_init(|| {
+        let cues = COUNTER_STANCE_CUES.iter().chain([&PASSIVE_DEMAND]);
+        AhoCorasick::new(cues).expect("counter-cue automaton builds")
+    })
+}
+
+/// [`TITLE_TEMPLATE`] as one automaton: most titles are checked in one scan.
+fn title_template() -> &'static AhoCorasick {
+    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
+    WORDS.get_or_init(|| AhoCorasick::new(TITLE_TEMPLATE).expect("template automaton builds"))
+}
+
 fn strip_title_template(title: &str) -> String {
+    if !title_template().is_match(title) {
+        return title.trim().to_string();
+    }
     let mut t = title.to_string();
     for w in TITLE_TEMPLATE {
         if t.contains(w) {

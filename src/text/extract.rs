@@ -87,7 +87,12 @@ pub struct ProblemLexicon {
     pattern_cue: Vec<bool>,
     /// Every substring of two or more characters of every term.
     term_parts: rustc_hash::FxHashSet<String>,
+    /// Whether some term holds a [`SENTENCE_ENDS`] character (and may span two sentences).
+    spans_sentences: bool,
 }
+
+/// Characters that end a sentence in normalised text (full-width 。 stays; ！？； are folded).
+pub(crate) const SENTENCE_ENDS: &[char] = &['。', '!', '?', ';', '\n', '！', '？', '；'];
 
 impl ProblemLexicon {
     /// The shipped lexicon.
@@ -148,6 +153,7 @@ impl ProblemLexicon {
                 }
             }
         }
+        let spans_sentences = terms.iter().any(|t| t.contains(SENTENCE_ENDS));
         let matcher = AhoCorasickBuilder::new()
             // A DFA: every order's text is scanned; it matches as the default NFA does, faster.
             .kind(Some(AhoCorasickKind::DFA))
@@ -161,6 +167,7 @@ impl ProblemLexicon {
             pattern_problem,
             pattern_cue,
             term_parts,
+            spans_sentences,
         })
     }
 
@@ -227,6 +234,77 @@ impl ProblemLexicon {
         cued.sort_unstable();
         cued.dedup();
         cued.retain(|p| firm.binary_search(p).is_err());
+    }
+}
+
+impl ProblemLexicon {
+    /// [`ProblemLexicon::find_graded`] of `text`, and, if `opening` is given, the specific
+    /// (not generic) classes full terms name in the first sentence of `text` (split at
+    /// [`SENTENCE_ENDS`]) that names any, sorted, each once; empty if none does. One scan
+    /// serves both: a match lies in one sentence when no term holds a sentence end (else each
+    /// sentence is scanned again, in order, until one names a specific class).
+    pub(crate) fn find_graded_opening(
+        &self,
+        text: &str,
+        firm: &mut Vec<ProblemId>,
+        cued: &mut Vec<ProblemId>,
+        opening: Option<&mut Vec<ProblemId>>,
+    ) {
+        let Some(opening) = opening else {
+            self.find_graded(text, firm, cued);
+            return;
+        };
+        opening.clear();
+        if self.spans_sentences {
+            self.find_graded(text, firm, cued);
+            let (mut sentence_firm, mut sentence_cued) = (Vec::new(), Vec::new());
+            for sentence in text.split(SENTENCE_ENDS) {
+                self.find_graded(sentence, &mut sentence_firm, &mut sentence_cued);
+                sentence_firm.retain(|p| !self.is_generic(*p));
+                if !sentence_firm.is_empty() {
+                    opening.append(&mut sentence_firm);
+                    break;
+                }
+            }
+            return;
+        }
+        firm.clear();
+        cued.clear();
+        // Where each sentence but the first starts: after an end character.
+        let mut ends: Vec<usize> = Vec::new();
+        let mut first_sentence = usize::MAX;
+        for m in self.matcher.find_overlapping_iter(text) {
+            let i = m.pattern().as_usize();
+            let problem = self.pattern_problem[i];
+            if self.pattern_cue[i] {
+                cued.push(problem);
+                continue;
+            }
+            firm.push(problem);
+            if self.is_generic(problem) {
+                continue;
+            }
+            if ends.is_empty() {
+                ends.extend(text.match_indices(SENTENCE_ENDS).map(|(at, _)| at));
+                // A sentinel past every match: the list is never empty once built.
+                ends.push(usize::MAX);
+            }
+            let sentence = ends.partition_point(|&at| at < m.start());
+            if sentence < first_sentence {
+                first_sentence = sentence;
+                opening.clear();
+            }
+            if sentence == first_sentence {
+                opening.push(problem);
+            }
+        }
+        firm.sort_unstable();
+        firm.dedup();
+        cued.sort_unstable();
+        cued.dedup();
+        cued.retain(|p| firm.binary_search(p).is_err());
+        opening.sort_unstable();
+        opening.dedup();
     }
 }
 
@@ -1192,6 +1270,36 @@ mod tests {
                     assert_eq!(other, id, "{term} is in {other} and {id}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_opening_sentence_comes_from_the_same_scan() {
+        let lex = ProblemLexicon::shipped();
+        let naive = |text: &str| {
+            let (mut firm, mut cued) = (Vec::new(), Vec::new());
+            let mut opening = Vec::new();
+            for sentence in text.split(SENTENCE_ENDS) {
+                lex.find_graded(sentence, &mut opening, &mut cued);
+                opening.retain(|p| !lex.is_generic(*p));
+                if !opening.is_empty() {
+                    break;
+                }
+            }
+            lex.find_graded(text, &mut firm, &mut cued);
+            (firm, cued, opening)
+        };
+        for text in [
+            "",
+            "噪音扰民",
+            "小区物业很差。半夜还在打桩,吵得睡不着!此外,路灯不亮",
+            "天气很好。工人拉横幅讨薪;开发商捆绑销售车位？夜间施工",
+            "物业费上涨。物业服务差。电梯故障困人。",
+            "。。;！",
+        ] {
+            let (mut firm, mut cued, mut opening) = (vec![9], vec![9], vec![9]);
+            lex.find_graded_opening(text, &mut firm, &mut cued, Some(&mut opening));
+            assert_eq!((firm, cued, opening), naive(text), "{text}");
         }
     }
 
