@@ -980,10 +980,18 @@ fn has_two_chars(s: &str) -> bool {
 /// contain a longer one, and of two equally long strings each contains the other if they are
 /// equal.
 fn one_contains_other(a: &str, b: &str) -> bool {
-    if a.len() >= b.len() {
-        a.contains(b)
-    } else {
-        b.contains(a)
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    if long.len() == short.len() {
+        return long == short;
+    }
+    // Names are a few dozen bytes: a plain scan beats setting up a substring searcher, and a
+    // byte match of UTF-8 in UTF-8 is a match of characters.
+    let (long, short) = (long.as_bytes(), short.as_bytes());
+    match short.split_first() {
+        None => true,
+        Some((&first, rest)) => long
+            .windows(short.len())
+            .any(|w| w[0] == first && &w[1..] == rest),
     }
 }
 
@@ -995,6 +1003,10 @@ pub fn core_similarity(a: &str, b: &str) -> f32 {
     }
     if has_two_chars(a) && has_two_chars(b) && one_contains_other(a, b) {
         return 1.0;
+    }
+    // Most pairs of places share no character, so no bigram: their coefficient is 0.
+    if !a.chars().any(|x| b.chars().any(|y| x == y)) {
+        return 0.0;
     }
     let (la, lb) = (a.chars().count(), b.chars().count());
     // Bigrams on the stack: this runs for every pair of places of every candidate pair.
