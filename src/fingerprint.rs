@@ -369,10 +369,15 @@ impl Analyzer {
                 .reporter
                 .as_deref()
                 .map(|r| term_hash(&reporter_hash(salt, r))),
-            category: order
-                .category
-                .as_deref()
-                .map(|c| term_hash(&self.normalizer.normalize(c))),
+            category: order.category.as_deref().map(|c| {
+                // Orders share a few categories: each is normalised once per memo.
+                if let Some(&h) = memo.category.get(c) {
+                    return h;
+                }
+                let h = term_hash(&self.normalizer.normalize(c));
+                memo.category.insert(c.into(), h);
+                h
+            }),
         }
     }
 }
@@ -396,6 +401,8 @@ pub(crate) struct FingerprintMemo {
     core_terms: FxHashMap<Box<str>, Vec<TermHash>>,
     /// Scratch: one order's term counts (empty between orders; kept for its capacity).
     counts: FxHashMap<TermHash, f32>,
+    /// The hash of each category as written, once normalised.
+    category: FxHashMap<Box<str>, u64>,
 }
 
 impl FingerprintMemo {
