@@ -24,11 +24,9 @@ use serde::Serialize;
 use crate::candidates::{CandidateConfig, CandidateLists};
 use crate::cluster::{attach_stragglers, cluster, Edge, STRAGGLERS};
 use crate::error::{Error, ErrorKind, Result};
-use crate::fingerprint::{
-    Analyzer, CorpusStats, Fingerprint, FingerprintMemo, TermHash, TermTable,
-};
+use crate::fingerprint::{Analyzer, CorpusStats, Fingerprint, FingerprintMemo, TermHash};
 use crate::order::{reporter_hash, Relation, Ticket, TicketMember, WorkOrder};
-use crate::score::{ScoreWeights, Scorer};
+use crate::score::{PairSide, ScoreWeights, Scorer};
 use crate::text::Tokenizer;
 
 /// Default share of the threshold that two groups must score on average before they merge.
@@ -415,17 +413,28 @@ impl Deduper {
             .into_par_iter()
             .with_min_len(256)
             .fold(
-                || (Vec::new(), 0usize, TermTable::default()),
-                |(mut edges, mut count, mut table): (Vec<Edge>, usize, TermTable), doc| {
-                    // The order's terms as a table: each pair's cosine looks the other's up.
-                    table.load(&rep_fps[doc as usize].terms);
-                    for (a, b) in lists.pairs_of(doc) {
+                || (Vec::new(), 0usize, PairSide::default(), Vec::new()),
+                |(mut edges, mut count, mut side, mut pairs): ScoreState, doc| {
+                    // The order's terms as a table and its title as a pattern: each pair
+                    // looks the other's terms up and runs its title against the pattern.
+                    side.load(rep_fps[doc as usize]);
+                    pairs.clear();
+                    pairs.extend(lists.pairs_of(doc));
+                    // The other orders' fingerprints are scattered over the heap: each is
+                    // touched a few pairs ahead, so that its memory is on the way while
+                    // earlier pairs are scored.
+                    let mut touched = 0u64;
+                    for (k, &(a, b)) in pairs.iter().enumerate() {
+                        if let Some(&(x, y)) = pairs.get(k + TOUCH_AHEAD) {
+                            touched ^= touch(rep_fps[(x ^ y ^ doc) as usize]);
+                        }
                         count += 1;
                         let other = if a == doc { b } else { a };
-                        let (score, anchored) = self.scorer.score_anchored_with_text(
+                        let (score, anchored) = self.scorer.score_anchored_against(
+                            &side,
                             rep_fps[a as usize],
                             rep_fps[b as usize],
-                            || table.cosine(&rep_fps[other as usize].terms),
+                            rep_fps[other as usize],
                         );
                         if score >= threshold || (anchored && score >= STRAGGLERS.min_pair) {
                             edges.push(Edge {
@@ -436,10 +445,11 @@ impl Deduper {
                             });
                         }
                     }
-                    (edges, count, table)
+                    std::hint::black_box(touched);
+                    (edges, count, side, pairs)
                 },
             )
-            .map(|(edges, count, _)| (edges, count))
+            .map(|(edges, count, _, _)| (edges, count))
             .reduce(
                 || (Vec::new(), 0),
                 |(mut a, n), (mut b, m)| {
@@ -598,6 +608,22 @@ fn resident_mib() -> Option<(u64, u64)> {
 
 const _: () =
     assert!(std::mem::size_of::<Option<Fingerprint>>() == std::mem::size_of::<Fingerprint>());
+
+/// What each rayon task of the score stage carries: its edges, its count of pairs, the side of
+/// the order being scored, and that order's pairs.
+type ScoreState = (Vec<Edge>, usize, PairSide, Vec<(u32, u32)>);
+
+/// How many pairs ahead of the one being scored the score stage touches the other order.
+const TOUCH_AHEAD: usize = 2;
+
+/// Reads a word from each part of `fp` that scoring reads first (terms, places, place words,
+/// title), so that a cache miss on it is taken early, overlapped with other work.
+fn touch(fp: &Fingerprint) -> u64 {
+    fp.terms.first().map_or(0, |t| t.0)
+        ^ fp.places.first().map_or(0, |p| p.core.len() as u64)
+        ^ fp.place_words.first().copied().unwrap_or(0)
+        ^ fp.title.bytes().next().map_or(0, u64::from)
+}
 
 /// Tickets built (in parallel) before they are handed to the sink.
 const TICKET_CHUNK: usize = 4096;

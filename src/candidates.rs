@@ -278,7 +278,10 @@ fn index_keys(
 struct Scratch {
     /// For each order, the order whose candidates its weight counts towards, and the weight.
     slot: Vec<(u32, f32)>,
-    touched: Vec<(u32, f32)>,
+    /// The orders touched for the current order, in the order first touched.
+    touched: Vec<u32>,
+    /// Scratch of [`Scratch::take_top`].
+    ranked: Vec<u64>,
 }
 
 impl Scratch {
@@ -286,6 +289,7 @@ impl Scratch {
         Scratch {
             slot: vec![(u32::MAX, 0.0); n],
             touched: Vec::new(),
+            ranked: Vec::new(),
         }
     }
 
@@ -296,27 +300,32 @@ impl Scratch {
         let slot = &mut self.slot[other as usize];
         if slot.0 != doc {
             *slot = (doc, 0.0);
-            self.touched.push((other, 0.0));
+            self.touched.push(other);
         }
         slot.1 += w;
     }
 
     /// Calls `emit` on the `k` heaviest orders touched (ties by index), then forgets them.
     fn take_top(&mut self, k: usize, mut emit: impl FnMut(u32)) {
-        for t in &mut self.touched {
-            t.1 = self.slot[t.0 as usize].1;
-        }
-        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if k == 0 {
             self.touched.clear();
             return;
         }
-        if self.touched.len() > k {
-            self.touched.select_nth_unstable_by(k - 1, order);
-            self.touched.truncate(k);
+        // Each order as one integer that sorts heaviest first, then by index: the weight's
+        // bits in `f32::total_cmp` order, flipped, above the index. Selecting among integers
+        // is cheaper than among pairs compared by a closure; the set chosen is the same.
+        self.ranked.clear();
+        self.ranked.extend(self.touched.iter().map(|&other| {
+            let w = self.slot[other as usize].1.to_bits() as i32;
+            let ordered = (w ^ (((w >> 31) as u32) >> 1) as i32) as u32 ^ 0x8000_0000;
+            (u64::from(!ordered) << 32) | u64::from(other)
+        }));
+        if self.ranked.len() > k {
+            self.ranked.select_nth_unstable(k - 1);
+            self.ranked.truncate(k);
         }
-        for &(other, _) in &self.touched {
-            emit(other);
+        for &r in &self.ranked {
+            emit(r as u32);
         }
         self.touched.clear();
     }

@@ -8,6 +8,9 @@
 //! [`Fingerprint::weigh`] turns counts into unit-length TF-IDF vectors.
 
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
 
 use chrono::NaiveDateTime;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -222,7 +225,8 @@ impl Analyzer {
             .map(|a| self.normalizer.normalize(a))
             .unwrap_or_default();
 
-        let mut counts: FxHashMap<TermHash, f32> = FxHashMap::default();
+        // The memo's map, empty but with the capacity earlier orders gave it.
+        let mut counts = std::mem::take(&mut memo.counts);
         let mut entity_terms: Vec<(TermHash, f32)> = Vec::new();
         let mut words = Vec::new();
         self.tokenizer.content_terms(&title, &mut words);
@@ -245,8 +249,9 @@ impl Analyzer {
             *count += weight;
         }
         entity_terms.sort_unstable_by_key(|(h, _)| *h);
-        let mut terms: Vec<(TermHash, f32)> = counts.into_iter().collect();
+        let mut terms: Vec<(TermHash, f32)> = counts.drain().collect();
         terms.sort_unstable_by_key(|(h, _)| *h);
+        memo.counts = counts;
 
         let mut places = Vec::new();
         self.places.find(&title, &mut places);
@@ -283,11 +288,19 @@ impl Analyzer {
             &mut problem_variants,
         );
         let (mut problems, mut cued) = (Vec::new(), Vec::new());
-        self.problems.find_graded_with_variants(
+        let mut opening_problems = Vec::new();
+        // Without a title, the first sentence that raises a specific problem names the main
+        // one: found in the same scan of the text (no lexicon term spans two sentences).
+        let opening = title_problems
+            .iter()
+            .all(|p| self.problems.is_generic(*p))
+            .then_some(&mut opening_problems);
+        self.problems.find_graded_opening(
             &text,
             &mut problems,
             &mut cued,
             &mut problem_variants,
+            opening,
         );
         problem_variants.sort_unstable();
         problem_variants.dedup();
@@ -307,20 +320,6 @@ impl Analyzer {
         generic_problems.sort_unstable();
         generic_problems.dedup();
         title_problems.retain(|p| !self.problems.is_generic(*p));
-        let mut opening_problems = Vec::new();
-        if title_problems.is_empty() {
-            let mut cued = Vec::new();
-            for sentence in text.split(SENTENCE_ENDS) {
-                self.problems
-                    .find_graded(sentence, &mut opening_problems, &mut cued);
-                opening_problems.retain(|p| !self.problems.is_generic(*p));
-                if !opening_problems.is_empty() {
-                    break;
-                }
-            }
-            opening_problems.sort_unstable();
-            opening_problems.dedup();
-        }
 
         let mut key = FxHasher::default();
         title.hash(&mut key);
@@ -328,21 +327,24 @@ impl Analyzer {
         address.hash(&mut key);
 
         let counter_stance = {
-            let head: String = if title.is_empty() {
-                text.chars().take(60).collect()
+            let head: &str = if title.is_empty() {
+                cap_chars(&text, 60)
             } else {
-                title.clone()
+                &title
             };
-            COUNTER_STANCE_CUES.iter().any(|c| {
-                head.match_indices(c).any(|(at, _)| {
+            // One scan for every cue (none overlaps itself, so every occurrence of each is
+            // seen, as searching for each in turn sees them).
+            counter_cues().find_overlapping_iter(head).any(|m| {
+                let at = m.start();
+                if m.pattern().as_usize() < COUNTER_STANCE_CUES.len() {
                     // "一楼反对就办不成吗", "个别住户反对": others push back, the writer
                     // asks for the thing.
                     let start = head[..at].char_indices().rev().nth(3).map_or(0, |(i, _)| i);
                     !THIRD_PARTIES.iter().any(|t| head[start..at].contains(t))
-                })
-            }) || head.match_indices(PASSIVE_DEMAND).any(|(at, _)| {
-                let after: String = head[at + PASSIVE_DEMAND.len()..].chars().take(12).collect();
-                ENFORCEMENT_WORDS.iter().any(|w| after.contains(w))
+                } else {
+                    let after = cap_chars(&head[m.end()..], 12);
+                    ENFORCEMENT_WORDS.iter().any(|w| after.contains(w))
+                }
             })
         };
         let title = strip_title_template(&title);
@@ -386,10 +388,15 @@ impl Analyzer {
                 .reporter
                 .as_deref()
                 .map(|r| term_hash(&reporter_hash(salt, r))),
-            category: order
-                .category
-                .as_deref()
-                .map(|c| term_hash(&self.normalizer.normalize(c))),
+            category: order.category.as_deref().map(|c| {
+                // Orders share a few categories: each is normalised once per memo.
+                if let Some(&h) = memo.category.get(c) {
+                    return h;
+                }
+                let h = term_hash(&self.normalizer.normalize(c));
+                memo.category.insert(c.into(), h);
+                h
+            }),
         }
     }
 }
@@ -411,6 +418,10 @@ pub(crate) struct FingerprintMemo {
     clean: FxHashMap<Box<str>, Vec<CleanedPlace>>,
     /// The content-term hashes of a place core, sorted and distinct.
     core_terms: FxHashMap<Box<str>, Vec<TermHash>>,
+    /// Scratch: one order's term counts (empty between orders; kept for its capacity).
+    counts: FxHashMap<TermHash, f32>,
+    /// The hash of each category as written, once normalised.
+    category: FxHashMap<Box<str>, u64>,
 }
 
 impl FingerprintMemo {
@@ -615,9 +626,6 @@ const COMMON_WORD_FREQ: usize = 2000;
 /// jieba frequency below which a word is rare enough to name a company or site.
 const RARE_WORD_FREQ: usize = 100;
 
-/// Characters that end a sentence in normalised text (full-width 。 stays; ！？； are folded).
-const SENTENCE_ENDS: &[char] = &['。', '!', '?', ';', '\n', '！', '？', '；'];
-
 /// Whether a word is a direction with a road or position ("东路", "北门", "南侧"): the end
 /// of many names, the name of none.
 fn is_direction_word(w: &str) -> bool {
@@ -817,7 +825,25 @@ const TITLE_TEMPLATE: &[&str] = &[
     "再次",
 ];
 
+/// The counter-stance cues, then [`PASSIVE_DEMAND`], as one automaton.
+fn counter_cues() -> &'static AhoCorasick {
+    static CUES: OnceLock<AhoCorasick> = OnceLock::new();
+    CUES.get_or_init(|| {
+        let cues = COUNTER_STANCE_CUES.iter().chain([&PASSIVE_DEMAND]);
+        AhoCorasick::new(cues).expect("counter-cue automaton builds")
+    })
+}
+
+/// [`TITLE_TEMPLATE`] as one automaton: most titles are checked in one scan.
+fn title_template() -> &'static AhoCorasick {
+    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
+    WORDS.get_or_init(|| AhoCorasick::new(TITLE_TEMPLATE).expect("template automaton builds"))
+}
+
 fn strip_title_template(title: &str) -> String {
+    if !title_template().is_match(title) {
+        return title.trim().to_string();
+    }
     let mut t = title.to_string();
     for w in TITLE_TEMPLATE {
         if t.contains(w) {
@@ -1005,44 +1031,66 @@ pub fn cosine(a: &[(TermHash, f32)], b: &[(TermHash, f32)]) -> f32 {
 
 /// One order's term vector as a small open-addressing table, so that its cosine with many
 /// others (the batch pass scores each order against its candidates one after another) looks
-/// each of their terms up instead of merging two sorted lists step by step.
+/// each of their terms up instead of merging two sorted lists step by step. Each slot also
+/// says whether the term names one of the order's places (is in its
+/// [`Fingerprint::place_words`]), for the cosine without place words.
 #[derive(Debug, Default)]
 pub(crate) struct TermTable {
-    /// Term hashes by slot; [`TermTable::EMPTY`] marks a free slot.
-    keys: Vec<TermHash>,
-    /// The weight of the term in the same slot.
-    weights: Vec<f32>,
-    /// The weight of the term whose hash is [`TermTable::EMPTY`], if the order has it.
-    empty_key_weight: Option<f32>,
+    /// Terms by slot; a key of [`TermTable::EMPTY`] marks a free slot. Key, weight and place
+    /// mark share a slot: a lookup touches one cache line.
+    slots: Vec<TermSlot>,
+    /// The weight and place mark of the term whose hash is [`TermTable::EMPTY`], if the order
+    /// has it.
+    empty_key: Option<(f32, bool)>,
     /// `64 - log2(slots)`: a hash's slot is its top bits after mixing.
     shift: u32,
+}
+
+/// One slot of a [`TermTable`].
+#[derive(Debug, Clone, Copy)]
+struct TermSlot {
+    key: TermHash,
+    weight: f32,
+    /// Whether the term is one of the order's place words.
+    place: bool,
+}
+
+impl TermSlot {
+    const FREE: TermSlot = TermSlot {
+        key: TermTable::EMPTY,
+        weight: 0.0,
+        place: false,
+    };
 }
 
 impl TermTable {
     const EMPTY: TermHash = 0;
 
-    /// Holds `terms` (distinct hashes) from now on, reusing the table's memory.
-    pub(crate) fn load(&mut self, terms: &[(TermHash, f32)]) {
+    /// Holds `terms` (distinct hashes), marking those in `place_words` (sorted), from now on,
+    /// reusing the table's memory.
+    pub(crate) fn load(&mut self, terms: &[(TermHash, f32)], place_words: &[TermHash]) {
         // At most a quarter full: probes stay short.
         let slots = (terms.len() * 4).next_power_of_two().max(16);
-        self.keys.clear();
-        self.keys.resize(slots, Self::EMPTY);
-        self.weights.clear();
-        self.weights.resize(slots, 0.0);
-        self.empty_key_weight = None;
+        self.slots.clear();
+        self.slots.resize(slots, TermSlot::FREE);
+        self.empty_key = None;
         self.shift = 64 - slots.trailing_zeros();
         let mask = slots - 1;
         for &(h, w) in terms {
+            let place = place_words.binary_search(&h).is_ok();
             if h == Self::EMPTY {
-                self.empty_key_weight = Some(w);
+                self.empty_key = Some((w, place));
                 continue;
             }
             let mut i = self.slot(h);
-            while self.keys[i] != Self::EMPTY {
+            while self.slots[i].key != Self::EMPTY {
                 i = (i + 1) & mask;
             }
-            self.keys[i] = h;
-            self.weights[i] = w;
+            self.slots[i] = TermSlot {
+                key: h,
+                weight: w,
+                place,
+            };
         }
     }
 
@@ -1050,28 +1098,60 @@ impl TermTable {
         (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
     }
 
+    /// The weight and place mark of `h`, if the loaded order has it.
+    #[inline]
+    fn get(&self, h: TermHash) -> Option<(f32, bool)> {
+        if h == Self::EMPTY {
+            return self.empty_key;
+        }
+        // The table is at most a quarter full: the first slot looked at nearly always holds
+        // the term or is free.
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(h);
+        loop {
+            let s = self.slots[i];
+            if s.key == h {
+                return Some((s.weight, s.place));
+            }
+            if s.key == Self::EMPTY {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
     /// [`cosine`] of the loaded terms and `other` (sorted by hash), to the bit: the products
-    /// of shared terms are added in the same order, by ascending hash (and adding `0.0` for a
-    /// term the table lacks changes no sum that starts at `0.0`).
+    /// of shared terms are added in the same order, by ascending hash.
     pub(crate) fn cosine(&self, other: &[(TermHash, f32)]) -> f32 {
-        let mask = self.keys.len() - 1;
         let mut dot = 0.0f32;
         for &(h, w) in other {
-            if h == Self::EMPTY {
-                dot += self.empty_key_weight.map_or(0.0, |v| v * w);
-                continue;
+            if let Some((v, _)) = self.get(h) {
+                dot += v * w;
             }
-            // The table is at most a quarter full: the first slot looked at nearly always
-            // holds the term or is free, and that case runs without a branch.
-            let mut i = self.slot(h);
-            let mut k = self.keys[i];
-            while k != h && k != Self::EMPTY {
-                i = (i + 1) & mask;
-                k = self.keys[i];
-            }
-            dot += if k == h { self.weights[i] * w } else { 0.0 };
         }
         dot.clamp(0.0, 1.0)
+    }
+
+    /// The dot product of the loaded terms and `other` (sorted by hash) split in two: over
+    /// shared terms that name no place on either side, and over shared terms that name a place
+    /// on one side at least (the loaded order's marks, or `other_place_words`, sorted). Sums
+    /// are made by ascending hash, as a merge of the two sorted lists makes them.
+    pub(crate) fn dot_beyond_places(
+        &self,
+        other: &[(TermHash, f32)],
+        other_place_words: &[TermHash],
+    ) -> (f32, f32) {
+        let (mut dot, mut names_dot) = (0.0f32, 0.0f32);
+        for &(h, w) in other {
+            if let Some((v, place)) = self.get(h) {
+                if place || other_place_words.binary_search(&h).is_ok() {
+                    names_dot += v * w;
+                } else {
+                    dot += v * w;
+                }
+            }
+        }
+        (dot, names_dot)
     }
 }
 
@@ -1292,7 +1372,7 @@ mod tests {
         let mut table = TermTable::default();
         for round in 0..200 {
             let (a, b) = (vector(round % 90), vector((round * 7) % 130));
-            table.load(&a);
+            table.load(&a, &[]);
             assert_eq!(
                 table.cosine(&b).to_bits(),
                 cosine(&a, &b).to_bits(),

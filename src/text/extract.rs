@@ -89,7 +89,12 @@ pub struct ProblemLexicon {
     parents: Vec<Option<ProblemId>>,
     /// Every substring of two or more characters of every term.
     term_parts: rustc_hash::FxHashSet<String>,
+    /// Whether some term holds a [`SENTENCE_ENDS`] character (and may span two sentences).
+    spans_sentences: bool,
 }
+
+/// Characters that end a sentence in normalised text (full-width 。 stays; ！？； are folded).
+pub(crate) const SENTENCE_ENDS: &[char] = &['。', '!', '?', ';', '\n', '！', '？', '；'];
 
 impl ProblemLexicon {
     /// The shipped lexicon.
@@ -174,6 +179,7 @@ impl ProblemLexicon {
                 }
             }
         }
+        let spans_sentences = terms.iter().any(|t| t.contains(SENTENCE_ENDS));
         let matcher = AhoCorasickBuilder::new()
             // A DFA: every order's text is scanned; it matches as the default NFA does, faster.
             .kind(Some(AhoCorasickKind::DFA))
@@ -188,6 +194,7 @@ impl ProblemLexicon {
             pattern_cue,
             parents,
             term_parts,
+            spans_sentences,
         })
     }
 
@@ -267,23 +274,63 @@ impl ProblemLexicon {
         text: &str,
         firm: &mut Vec<ProblemId>,
         cued: &mut Vec<ProblemId>,
+        variants: Option<&mut Vec<(ProblemId, ProblemId)>>,
+    ) {
+        self.scan_opening(text, firm, cued, variants, None);
+    }
+
+    /// The one scan behind the `find_graded*` methods: classes (variants lifted to their
+    /// parents), variants if asked, and the opening sentence's specific classes if asked
+    /// (see [`ProblemLexicon::find_graded_opening`]; the caller has ruled out terms that span
+    /// sentences).
+    fn scan_opening(
+        &self,
+        text: &str,
+        firm: &mut Vec<ProblemId>,
+        cued: &mut Vec<ProblemId>,
         mut variants: Option<&mut Vec<(ProblemId, ProblemId)>>,
+        mut opening: Option<&mut Vec<ProblemId>>,
     ) {
         firm.clear();
         cued.clear();
+        if let Some(o) = opening.as_deref_mut() {
+            o.clear();
+        }
+        // Where each sentence but the first starts: after an end character.
+        let mut ends: Vec<usize> = Vec::new();
+        let mut first_sentence = usize::MAX;
         for m in self.matcher.find_overlapping_iter(text) {
             let i = m.pattern().as_usize();
-            let mut p = self.pattern_problem[i];
-            if let Some(parent) = self.parents[p as usize] {
+            let mut problem = self.pattern_problem[i];
+            if let Some(parent) = self.parents[problem as usize] {
                 if let Some(v) = variants.as_deref_mut() {
-                    v.push((parent, p));
+                    v.push((parent, problem));
                 }
-                p = parent;
+                problem = parent;
             }
             if self.pattern_cue[i] {
-                cued.push(p);
-            } else {
-                firm.push(p);
+                cued.push(problem);
+                continue;
+            }
+            firm.push(problem);
+            let Some(opening) = opening.as_deref_mut() else {
+                continue;
+            };
+            if self.is_generic(problem) {
+                continue;
+            }
+            if ends.is_empty() {
+                ends.extend(text.match_indices(SENTENCE_ENDS).map(|(at, _)| at));
+                // A sentinel past every match: the list is never empty once built.
+                ends.push(usize::MAX);
+            }
+            let sentence = ends.partition_point(|&at| at < m.start());
+            if sentence < first_sentence {
+                first_sentence = sentence;
+                opening.clear();
+            }
+            if sentence == first_sentence {
+                opening.push(problem);
             }
         }
         if let Some(v) = variants {
@@ -295,6 +342,46 @@ impl ProblemLexicon {
         cued.sort_unstable();
         cued.dedup();
         cued.retain(|p| firm.binary_search(p).is_err());
+        if let Some(o) = opening {
+            o.sort_unstable();
+            o.dedup();
+        }
+    }
+}
+
+impl ProblemLexicon {
+    /// [`ProblemLexicon::find_graded_with_variants`] of `text`, and, if `opening` is given,
+    /// the specific (not generic) classes full terms name in the first sentence of `text`
+    /// (split at [`SENTENCE_ENDS`]) that names any, sorted, each once; empty if none does.
+    /// One scan serves both: a match lies in one sentence when no term holds a sentence end
+    /// (else each sentence is scanned again, in order, until one names a specific class).
+    pub(crate) fn find_graded_opening(
+        &self,
+        text: &str,
+        firm: &mut Vec<ProblemId>,
+        cued: &mut Vec<ProblemId>,
+        variants: &mut Vec<(ProblemId, ProblemId)>,
+        opening: Option<&mut Vec<ProblemId>>,
+    ) {
+        let Some(opening) = opening else {
+            self.scan(text, firm, cued, Some(variants));
+            return;
+        };
+        if self.spans_sentences {
+            self.scan(text, firm, cued, Some(variants));
+            opening.clear();
+            let (mut sentence_firm, mut sentence_cued) = (Vec::new(), Vec::new());
+            for sentence in text.split(SENTENCE_ENDS) {
+                self.find_graded(sentence, &mut sentence_firm, &mut sentence_cued);
+                sentence_firm.retain(|p| !self.is_generic(*p));
+                if !sentence_firm.is_empty() {
+                    opening.append(&mut sentence_firm);
+                    break;
+                }
+            }
+            return;
+        }
+        self.scan_opening(text, firm, cued, Some(variants), Some(opening));
     }
 }
 
@@ -1027,10 +1114,18 @@ fn has_two_chars(s: &str) -> bool {
 /// contain a longer one, and of two equally long strings each contains the other if they are
 /// equal.
 fn one_contains_other(a: &str, b: &str) -> bool {
-    if a.len() >= b.len() {
-        a.contains(b)
-    } else {
-        b.contains(a)
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    if long.len() == short.len() {
+        return long == short;
+    }
+    // Names are a few dozen bytes: a plain scan beats setting up a substring searcher, and a
+    // byte match of UTF-8 in UTF-8 is a match of characters.
+    let (long, short) = (long.as_bytes(), short.as_bytes());
+    match short.split_first() {
+        None => true,
+        Some((&first, rest)) => long
+            .windows(short.len())
+            .any(|w| w[0] == first && &w[1..] == rest),
     }
 }
 
@@ -1042,6 +1137,10 @@ pub fn core_similarity(a: &str, b: &str) -> f32 {
     }
     if has_two_chars(a) && has_two_chars(b) && one_contains_other(a, b) {
         return 1.0;
+    }
+    // Most pairs of places share no character, so no bigram: their coefficient is 0.
+    if !a.chars().any(|x| b.chars().any(|y| x == y)) {
+        return 0.0;
     }
     let (la, lb) = (a.chars().count(), b.chars().count());
     // Bigrams on the stack: this runs for every pair of places of every candidate pair.
@@ -1393,6 +1492,45 @@ mod tests {
                     assert_eq!(other, id, "{term} is in {other} and {id}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_opening_sentence_comes_from_the_same_scan() {
+        let lex = ProblemLexicon::shipped();
+        let naive = |text: &str| {
+            let (mut firm, mut cued) = (Vec::new(), Vec::new());
+            let mut opening = Vec::new();
+            for sentence in text.split(SENTENCE_ENDS) {
+                lex.find_graded(sentence, &mut opening, &mut cued);
+                opening.retain(|p| !lex.is_generic(*p));
+                if !opening.is_empty() {
+                    break;
+                }
+            }
+            let mut variants = Vec::new();
+            lex.find_graded_with_variants(text, &mut firm, &mut cued, &mut variants);
+            (firm, cued, opening, variants)
+        };
+        for text in [
+            "",
+            "噪音扰民",
+            "小区物业很差。半夜还在打桩,吵得睡不着!此外,路灯不亮",
+            "天气很好。工人拉横幅讨薪;开发商捆绑销售车位？夜间施工",
+            "物业费上涨。物业服务差。电梯故障困人。",
+            "。。;！",
+            "楼下小炒店爆炒。隔壁烧烤炭火熏人，油烟直排",
+        ] {
+            let (mut firm, mut cued, mut opening) = (vec![9], vec![9], vec![9]);
+            let mut variants = Vec::new();
+            lex.find_graded_opening(
+                text,
+                &mut firm,
+                &mut cued,
+                &mut variants,
+                Some(&mut opening),
+            );
+            assert_eq!((firm, cued, opening, variants), naive(text), "{text}");
         }
     }
 

@@ -32,7 +32,7 @@ pub(crate) const TABLES_SIGNATURE_SOURCES: [&str; 2] = [T2S_TABLE, BOILERPLATE];
 /// ```
 #[derive(Debug, Clone)]
 pub struct Normalizer {
-    t2s: FxHashMap<char, char>,
+    t2s: CharMap,
     boilerplate: AhoCorasick,
     patterns: &'static Patterns,
 }
@@ -75,7 +75,7 @@ impl Normalizer {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let t2s = parse_t2s(T2S_TABLE);
+        let t2s = CharMap::new(parse_t2s(T2S_TABLE));
         let shipped = BOILERPLATE
             .lines()
             .filter(|l| !l.starts_with('#'))
@@ -168,7 +168,7 @@ impl Normalizer {
 }
 
 /// Character-level folding: width, script, case, white space and symbols.
-fn fold_chars(text: &str, t2s: &FxHashMap<char, char>, out: &mut String) {
+fn fold_chars(text: &str, t2s: &CharMap, out: &mut String) {
     for c in text.chars() {
         let c = match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -177,7 +177,7 @@ fn fold_chars(text: &str, t2s: &FxHashMap<char, char>, out: &mut String) {
             '】' | '〕' => ']',
             _ => c,
         };
-        let c = t2s.get(&c).copied().unwrap_or(c);
+        let c = t2s.get(c).unwrap_or(c);
         if c.is_ascii_uppercase() {
             out.push(c.to_ascii_lowercase());
         } else if c.is_whitespace() || c.is_control() || is_decoration(c) {
@@ -208,6 +208,38 @@ fn collapse_spaces(s: &str, out: &mut String) {
             }
             out.push(c);
         }
+    }
+}
+
+/// The traditional→simplified table, with a bit per character of the Basic Multilingual Plane
+/// saying whether the table holds it: most characters of an order are not traditional, and
+/// a bit test spares them the hash lookup.
+#[derive(Debug, Clone)]
+struct CharMap {
+    map: FxHashMap<char, char>,
+    /// Bit `c % 64` of word `c / 64`: whether `map` holds `c` (for `c` below U+10000).
+    held: Vec<u64>,
+}
+
+impl CharMap {
+    fn new(map: FxHashMap<char, char>) -> CharMap {
+        let mut held = vec![0u64; 0x10000 / 64];
+        for &c in map.keys() {
+            let c = c as usize;
+            if c < 0x10000 {
+                held[c / 64] |= 1 << (c % 64);
+            }
+        }
+        CharMap { map, held }
+    }
+
+    #[inline]
+    fn get(&self, c: char) -> Option<char> {
+        let i = c as usize;
+        if i < 0x10000 && self.held[i / 64] & (1 << (i % 64)) == 0 {
+            return None;
+        }
+        self.map.get(&c).copied()
     }
 }
 

@@ -183,9 +183,10 @@ impl Tokenizer {
     /// Whether `word` carries content: not a stop word, and with at least one letter or
     /// CJK character.
     pub fn is_content(&self, word: &str) -> bool {
-        let has_letter = word
-            .chars()
-            .any(|c| c.is_alphabetic() && !c.is_ascii_digit());
+        // Common CJK ideographs (all letters) answer without Unicode tables.
+        let has_letter = word.chars().any(|c| {
+            matches!(c, '\u{4E00}'..='\u{9FA5}') || c.is_alphabetic() && !c.is_ascii_digit()
+        });
         has_letter && !self.inner.stopwords.contains(word)
     }
 
