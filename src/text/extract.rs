@@ -253,7 +253,7 @@ impl ProblemLexicon {
     /// one full term names, `cued` the classes only cue terms hint at. Both come sorted, each
     /// class once, and no class is in both. A variant's terms raise its parent.
     pub fn find_graded(&self, text: &str, firm: &mut Vec<ProblemId>, cued: &mut Vec<ProblemId>) {
-        self.scan(text, firm, cued, None);
+        self.scan(text, firm, cued, None, None);
     }
 
     /// [`ProblemLexicon::find_graded`], and `variants` gets the variants any term names (cues
@@ -266,24 +266,14 @@ impl ProblemLexicon {
         cued: &mut Vec<ProblemId>,
         variants: &mut Vec<(ProblemId, ProblemId)>,
     ) {
-        self.scan(text, firm, cued, Some(variants));
-    }
-
-    fn scan(
-        &self,
-        text: &str,
-        firm: &mut Vec<ProblemId>,
-        cued: &mut Vec<ProblemId>,
-        variants: Option<&mut Vec<(ProblemId, ProblemId)>>,
-    ) {
-        self.scan_opening(text, firm, cued, variants, None);
+        self.scan(text, firm, cued, Some(variants), None);
     }
 
     /// The one scan behind the `find_graded*` methods: classes (variants lifted to their
     /// parents), variants if asked, and the opening sentence's specific classes if asked
     /// (see [`ProblemLexicon::find_graded_opening`]; the caller has ruled out terms that span
     /// sentences).
-    fn scan_opening(
+    fn scan(
         &self,
         text: &str,
         firm: &mut Vec<ProblemId>,
@@ -364,11 +354,11 @@ impl ProblemLexicon {
         opening: Option<&mut Vec<ProblemId>>,
     ) {
         let Some(opening) = opening else {
-            self.scan(text, firm, cued, Some(variants));
+            self.scan(text, firm, cued, Some(variants), None);
             return;
         };
         if self.spans_sentences {
-            self.scan(text, firm, cued, Some(variants));
+            self.scan(text, firm, cued, Some(variants), None);
             opening.clear();
             let (mut sentence_firm, mut sentence_cued) = (Vec::new(), Vec::new());
             for sentence in text.split(SENTENCE_ENDS) {
@@ -381,7 +371,7 @@ impl ProblemLexicon {
             }
             return;
         }
-        self.scan_opening(text, firm, cued, Some(variants), Some(opening));
+        self.scan(text, firm, cued, Some(variants), Some(opening));
     }
 }
 
