@@ -564,11 +564,10 @@ impl Analyzer {
             return false;
         }
         // "五组村口": a village's group by its number, not a village.
-        if core.strip_suffix('组').is_some_and(|n| {
-            !n.is_empty()
-                && n.chars()
-                    .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
-        }) {
+        if core
+            .strip_suffix('组')
+            .is_some_and(|n| !n.is_empty() && crate::text::extract::is_numbered(n))
+        {
             return false;
         }
         // Functional suffixes (公司, 工地, 医院) follow ordinary words as often as names

@@ -353,23 +353,19 @@ impl Scorer {
             }
         } else if p.problem_conflict {
             // Classes named by kind show their kinds ("烧烤", not "餐饮油烟").
-            let kinds = |fp: &Fingerprint| -> Vec<String> {
+            let named = |fp: &Fingerprint| -> Vec<String> {
                 let mut out = Vec::new();
                 for &x in &fp.problems {
-                    let mut any = false;
-                    for &(_, v) in fp.problem_variants.iter().filter(|(c, _)| *c == x) {
-                        out.push(lexicon.label(v).to_string());
-                        any = true;
-                    }
-                    if !any {
-                        out.push(lexicon.label(x).to_string());
+                    match kinds(fp, x) {
+                        [] => out.push(lexicon.label(x).to_string()),
+                        ks => out.extend(ks.iter().map(|&(_, v)| lexicon.label(v).to_string())),
                     }
                 }
                 out
             };
             ProblemEvidence::Conflict {
-                a: kinds(a),
-                b: kinds(b),
+                a: named(a),
+                b: named(b),
                 firm: p.problem_conflict_firm,
             }
         } else {
@@ -577,7 +573,7 @@ fn parts_with(
     // A numbered school (第二十九中学) is in every district: its number does not outweigh them.
     let strong_agreement = best.is_some_and(|(m, s)| {
         s >= 1.0
-            && !matches!(m, PlaceMatch::Named(i, _) if a.places.get(i).is_some_and(|p| is_numbered(&p.core)))
+            && !matches!(m, PlaceMatch::Named(i, _) if a.places.get(i).is_some_and(|p| crate::text::extract::is_numbered(&p.core)))
     });
     let admin_conflict = !strong_agreement
         && (disjoint(&[PlaceKind::District])
@@ -693,16 +689,18 @@ fn parts_with(
     }
 }
 
+/// The kinds of `class` an order names, as `(class, variant)`.
+fn kinds(fp: &Fingerprint, class: ProblemId) -> &[(ProblemId, ProblemId)] {
+    let at = fp.problem_variants.partition_point(|&(c, _)| c < class);
+    let len = fp.problem_variants[at..]
+        .iter()
+        .take_while(|&&(c, _)| c == class)
+        .count();
+    &fp.problem_variants[at..at + len]
+}
+
 /// Whether both orders name kinds of `class` and none of them agree.
 fn variants_differ(a: &Fingerprint, b: &Fingerprint, class: ProblemId) -> bool {
-    fn kinds(fp: &Fingerprint, class: ProblemId) -> &[(ProblemId, ProblemId)] {
-        let at = fp.problem_variants.partition_point(|&(c, _)| c < class);
-        let len = fp.problem_variants[at..]
-            .iter()
-            .take_while(|&&(c, _)| c == class)
-            .count();
-        &fp.problem_variants[at..at + len]
-    }
     if a.problem_variants.is_empty() || b.problem_variants.is_empty() {
         return false;
     }
@@ -964,13 +962,6 @@ const MENTION_AGREEMENT: f32 = 0.8;
 
 /// How much a name shared under different suffixes counts against one shared under one.
 const CROSS_KIND_AGREEMENT: f32 = 0.6;
-
-/// Whether a place's core is only a number or an ordinal ("第二十九", "二", "12").
-fn is_numbered(core: &str) -> bool {
-    core.trim_start_matches('第')
-        .chars()
-        .all(|c| c.is_ascii_digit() || "零一二三四五六七八九十百".contains(c))
-}
 
 /// How much agreement on a place of this kind says: a road, a park or a bus line holds many
 /// problems.

@@ -1085,6 +1085,13 @@ pub fn place_similarity(a: &Place, b: &Place) -> f32 {
     core_similarity(&a.core, &b.core)
 }
 
+/// Whether a place's core is only a number or an ordinal ("第二十九", "二", "12"; true for "").
+pub(crate) fn is_numbered(core: &str) -> bool {
+    core.trim_start_matches('第')
+        .chars()
+        .all(|c| c.is_ascii_digit() || "零一二三四五六七八九十百".contains(c))
+}
+
 /// Suffixes of schools named by the unit before them and their number ("宁乡一中").
 const UNIT_NAMED_SCHOOLS: &[&str] = &["一中", "二中", "三中"];
 
