@@ -924,6 +924,16 @@ impl PlaceFinder {
             if core.is_empty() && prev_place_end == Some(m.start()) {
                 // "枫桥雅苑小区": the second suffix belongs to the place just found. A road
                 // suffix names a road after it ("鸬鹚湾路" is a road, not the 小区 鸬鹚湾).
+                if kind == PlaceKind::Residential
+                    && out
+                        .last()
+                        .is_some_and(|last| ends_residential_name(last, suffix))
+                {
+                    // "庭景公馆小区里", "香麟宁国际小区花园": in the 小区, its garden.
+                    prev_end = m.end();
+                    prev_place_end = None;
+                    continue;
+                }
                 if let Some(last) = out.last_mut() {
                     if kind == PlaceKind::Road && last.kind == PlaceKind::Residential {
                         last.kind = PlaceKind::Road;
@@ -1010,6 +1020,43 @@ impl PlaceFinder {
     }
 }
 
+/// Whether a residential `place` just found is complete before another residential `suffix`
+/// right after it: nothing follows 小区, and a one-character suffix after a longer one is a
+/// word of the sentence ("公馆里" is "in the 公馆", "新村湾" no name). A one-character suffix
+/// still takes a longer one after it ("璟湾公寓").
+fn ends_residential_name(place: &Place, suffix: &str) -> bool {
+    if place.kind != PlaceKind::Residential {
+        return false;
+    }
+    if place.name.ends_with("小区") {
+        return true;
+    }
+    suffix.chars().nth(1).is_none()
+        && residential_suffix(&place.name).is_some_and(|s| s.chars().nth(1).is_some())
+}
+
+/// The residential suffix a name ends with, 小区 aside: "花园" of "溪邸花园小区", "府" of
+/// "溪邸府"; the longest one that fits.
+fn residential_suffix(name: &str) -> Option<&'static str> {
+    let name = name.strip_suffix("小区").unwrap_or(name);
+    SUFFIXES
+        .iter()
+        .filter(|(s, kind)| *kind == Some(PlaceKind::Residential) && *s != "小区")
+        .map(|(s, _)| *s)
+        .filter(|s| name.ends_with(s) && name.len() > s.len())
+        .max_by_key(|s| s.len())
+}
+
+/// Whether two residential names end in suffixes that tell two compounds apart: 溪邸府 and
+/// 溪邸花园, 峰悦公馆 and 峰悦华庭. A shorter form of one suffix is the same (雅苑 and 苑,
+/// 花园 and 园), and so is a name without a suffix of its own.
+fn residential_suffixes_differ(a: &Place, b: &Place) -> bool {
+    match (residential_suffix(&a.name), residential_suffix(&b.name)) {
+        (Some(x), Some(y)) => !x.ends_with(y) && !y.ends_with(x),
+        _ => false,
+    }
+}
+
 /// Whether `later` names the place `kept` names; if so, `kept` takes a house number only
 /// `later` has (the title says "沙湾路", the text "沙湾路126号"). For `Vec::dedup_by`.
 pub(crate) fn same_place_keeping_number(later: &mut Place, kept: &mut Place) -> bool {
@@ -1065,7 +1112,8 @@ fn house_number(rest: &str) -> Option<u32> {
 }
 
 /// How well two places agree, in [0, 1]: their cores by [`core_similarity`], or 1 when one
-/// full name contains the other ("澜庭" in "云谷澜庭").
+/// full name contains the other ("澜庭" in "云谷澜庭"); 0 for two compounds whose suffixes
+/// differ (溪邸府, 溪邸花园).
 pub fn place_similarity(a: &Place, b: &Place) -> f32 {
     if a.kind == PlaceKind::Route || b.kind == PlaceKind::Route {
         // Lines agree only by number: 32路 and 52路 are two lines.
@@ -1082,7 +1130,15 @@ pub fn place_similarity(a: &Place, b: &Place) -> f32 {
             return 0.0;
         }
     }
-    core_similarity(&a.core, &b.core)
+    let sim = core_similarity(&a.core, &b.core);
+    if sim > 0.0
+        && a.kind == PlaceKind::Residential
+        && b.kind == PlaceKind::Residential
+        && residential_suffixes_differ(a, b)
+    {
+        return 0.0;
+    }
+    sim
 }
 
 /// Whether a place's core is only a number or an ordinal ("第二十九", "二", "12"; true for "").
@@ -1215,10 +1271,14 @@ fn bigrams<'b>(
 mod tests {
     use super::*;
 
-    fn cores(text: &str) -> Vec<(PlaceKind, String)> {
+    fn found(text: &str) -> Vec<Place> {
         let mut out = Vec::new();
         PlaceFinder::new().find(text, &mut out);
-        out.into_iter().map(|p| (p.kind, p.core)).collect()
+        out
+    }
+
+    fn cores(text: &str) -> Vec<(PlaceKind, String)> {
+        found(text).into_iter().map(|p| (p.kind, p.core)).collect()
     }
 
     #[test]
@@ -1335,6 +1395,28 @@ mod tests {
         assert_eq!(admin("青山区第二十九中学门口"), vec!["青山区".to_string()]);
         assert!(admin("偏远山区的孩子上学难").is_empty());
         assert!(admin("去山区支教").is_empty());
+    }
+
+    #[test]
+    fn nothing_after_a_finished_residential_name_joins_it() {
+        let names = |text: &str| found(text).into_iter().map(|p| p.name).collect::<Vec<_>>();
+        assert_eq!(names("我住在庭景公馆小区里，电梯坏了"), ["庭景公馆小区"]);
+        assert_eq!(names("香麟宁国际小区花园的树被砍了"), ["香麟宁国际小区"]);
+        assert_eq!(names("麟岸新村湾里有人钓鱼"), ["麟岸新村"]);
+        // A short suffix still takes a longer one after it.
+        assert_eq!(names("璟湾公寓小区家里"), ["璟湾公寓小区"]);
+    }
+
+    #[test]
+    fn compounds_with_different_suffixes_are_different_places() {
+        let place = |text: &str| found(text).remove(0);
+        let sim = |a: &str, b: &str| place_similarity(&place(a), &place(b));
+        assert_eq!(sim("溪邸府小区停水", "溪邸花园停水"), 0.0);
+        assert_eq!(sim("峰悦公馆墙体开裂", "峰悦华庭墙体开裂"), 0.0);
+        // The same suffix, a shorter form of it, or 小区 alone: one compound.
+        assert_eq!(sim("溪邸花园小区停水", "溪邸花园停水"), 1.0);
+        assert_eq!(sim("枫桥雅苑停水", "住枫桥苑的业主"), 1.0);
+        assert_eq!(sim("彩虹都家园停水", "彩虹都小区停水"), 1.0);
     }
 
     #[test]
