@@ -544,6 +544,14 @@ fn parts_with(
             }
         }
     }
+    // Two crossings of one road are two spots: "枫阳北路与兰墅路交叉口" and "兰墅路和南辰路
+    // 交汇处" share 兰墅路, not the road that crosses it.
+    if let Some((PlaceMatch::Named(i, j), _)) = best {
+        if let Some(other) = crossing_roads_differ(a, b, i, j) {
+            best = None;
+            conflict.get_or_insert(other);
+        }
+    }
     // A road or a park agreeing says little when two 小区 or two companies disagree: two
     // restaurants on one road are two problems.
     if let (Some((PlaceMatch::Named(i, j), _)), Some(_)) = (best, conflict) {
@@ -965,6 +973,41 @@ const CROSS_KIND_AGREEMENT: f32 = 0.6;
 
 /// How much agreement on a place of this kind says: a road, a park or a bus line holds many
 /// problems.
+/// Where the agreeing places `a.places[i]` and `b.places[j]` are one road and each order names
+/// one other road and no other place (a crossing), those two, if they disagree: two crossings
+/// of one road.
+fn crossing_roads_differ(
+    a: &Fingerprint,
+    b: &Fingerprint,
+    i: usize,
+    j: usize,
+) -> Option<(usize, usize)> {
+    let (ri, rj) = (a.places.get(i)?, b.places.get(j)?);
+    if ri.kind != PlaceKind::Road || rj.kind != PlaceKind::Road {
+        return None;
+    }
+    let agree = |x: &crate::text::Place, y: &crate::text::Place| place_similarity(x, y) >= 0.5;
+    let others = |fp: &'_ Fingerprint, shared: &crate::text::Place| -> Vec<usize> {
+        fp.places
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == PlaceKind::Road && !agree(p, shared))
+            .map(|(k, _)| k)
+            .collect()
+    };
+    // A crossing is two roads and nothing else; a letter naming more names a route or an area.
+    let only_roads = |fp: &Fingerprint| fp.places.iter().all(|p| p.kind == PlaceKind::Road);
+    if !only_roads(a) || !only_roads(b) {
+        return None;
+    }
+    let (oa, ob) = (others(a, rj), others(b, ri));
+    let ([x], [y]) = (oa.as_slice(), ob.as_slice()) else {
+        return None;
+    };
+    let (x, y) = (*x, *y);
+    (!agree(&a.places[x], &b.places[y])).then_some((x, y))
+}
+
 fn kind_weight(kind: PlaceKind) -> f32 {
     match kind {
         PlaceKind::Road | PlaceKind::Public | PlaceKind::Route => 0.5,
@@ -1199,6 +1242,24 @@ mod tests {
         ]);
         let (score, why) = Scorer::default().explain(&f[0], &f[1], analyzer().problems());
         assert!(score < crate::DEFAULT_THRESHOLD, "{score} {why:?}");
+    }
+
+    #[test]
+    fn two_crossings_of_one_road_are_two_places() {
+        let f = fps(&[
+            "枫阳北路与兰墅路交叉口的井盖破损下陷，车轮容易卡进去",
+            "兰墅路和南辰路交汇处的井盖破损下陷，有小孩差点掉进去",
+            "兰墅路与枫阳北路交叉口井盖下陷，车一过就咣咣响",
+        ]);
+        let s = Scorer::default();
+        let (two, why) = s.explain(&f[0], &f[1], analyzer().problems());
+        assert!(
+            matches!(&why.place, PlaceEvidence::Conflict { a, b, .. } if a == "枫阳北路" && b == "南辰路"),
+            "{why:?}"
+        );
+        let (one, why) = s.explain(&f[0], &f[2], analyzer().problems());
+        assert!(matches!(why.place, PlaceEvidence::Agree { .. }), "{why:?}");
+        assert!(two < one - 0.3, "{two} vs {one}");
     }
 
     #[test]
