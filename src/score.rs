@@ -65,7 +65,7 @@ impl Default for ScoreWeights {
             admin_conflict: 0.3,
             problem_agree: 0.25,
             problem_conflict: 0.3,
-            problem_conflict_soft: 0.15,
+            problem_conflict_soft: 0.25,
             opposite_stance: 0.75,
             same_reporter: 0.05,
             category_conflict: 0.05,
