@@ -622,7 +622,9 @@ fn parts_with(
     }
     // Rare name words both share ("澜庭", "润昇") point at one entity even where no suffix
     // names it; how strongly depends on how rare they are in this corpus.
-    if best.is_none() && conflict.is_none() && !admin_conflict {
+    // Not where each names its own place of another kind (蔡湾村 and 樟江御府): rare words
+    // both share then say what happened, not where.
+    if best.is_none() && conflict.is_none() && cross_kind.is_none() && !admin_conflict {
         let (overlap, smaller_mass) = shared_entity_idf(a, b);
         let strength = shared_names_strength(overlap, smaller_mass);
         if strength > 0.0 {
@@ -1242,6 +1244,31 @@ mod tests {
         ]);
         let (score, why) = Scorer::default().explain(&f[0], &f[1], analyzer().problems());
         assert!(score < crate::DEFAULT_THRESHOLD, "{score} {why:?}");
+    }
+
+    #[test]
+    fn words_shared_by_orders_about_two_named_places_do_not_name_one() {
+        let s = Scorer::default();
+        let words = "隔壁芙阁饭馆的油烟直排";
+        // Other orders, so that the shared words are rare, and one where 芙阁 is a name.
+        let pair = |x: &str, y: &str| {
+            let mut texts = vec![x.to_string(), y.to_string(), "芙阁小区停水".to_string()];
+            texts.extend((0..60).map(|i| format!("{}号楼电梯坏了", i + 1)));
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let f = fps(&texts);
+            s.explain(&f[0], &f[1], analyzer().problems()).1
+        };
+        let why = pair(&format!("蔡湾村{words}"), &format!("樟江御府{words}"));
+        assert!(
+            matches!(why.place, PlaceEvidence::Conflict { .. }),
+            "{why:?}"
+        );
+        // Where one names no place, the rare words both share may still point at one.
+        let why = pair(words, &format!("樟江御府{words}"));
+        assert!(
+            matches!(why.place, PlaceEvidence::SharedNames { .. }),
+            "{why:?}"
+        );
     }
 
     #[test]
