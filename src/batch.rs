@@ -464,10 +464,12 @@ impl Deduper {
 
         let link_threshold = threshold * self.config.link_ratio;
         let mut clustering = cluster(rep_fps.len(), &edges, threshold, link_threshold, |x, y| {
-            self.scorer.score(rep_fps[x as usize], rep_fps[y as usize])
+            self.scorer
+                .group_support(rep_fps[x as usize], rep_fps[y as usize])
         });
         attach_stragglers(&mut clustering, &edges, STRAGGLERS, |x, y| {
-            self.scorer.score(rep_fps[x as usize], rep_fps[y as usize])
+            self.scorer
+                .group_support(rep_fps[x as usize], rep_fps[y as usize])
         });
         drop(edges);
         lap(&mut stats, "cluster");

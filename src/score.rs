@@ -243,6 +243,19 @@ impl Scorer {
         self.combine(&parts(a, b))
     }
 
+    /// The score of a pair as evidence that one of them belongs with the other's group: as
+    /// [`Scorer::score`], but 0 where their titles name different problems. A pair that
+    /// contradicts itself is no support, however much else it shares (two complaints about
+    /// one 小区, one about its bus line and one about its refuse station).
+    pub fn group_support(&self, a: &Fingerprint, b: &Fingerprint) -> f32 {
+        let p = parts(a, b);
+        if p.problem_conflict_firm {
+            0.0
+        } else {
+            self.combine(&p)
+        }
+    }
+
     /// The score of a pair, and whether the pair is *anchored*: it agrees on where the problem
     /// is (a place named on both sides or mentioned bare, rare name words shared, addresses
     /// written alike) or its texts are near copies (cosine at least
@@ -1269,6 +1282,50 @@ mod tests {
             matches!(why.place, PlaceEvidence::SharedNames { .. }),
             "{why:?}"
         );
+    }
+
+    #[test]
+    fn titles_naming_two_problems_give_a_group_no_support() {
+        let orders = [
+            (
+                "瑞柳洲小区公交末班车太早",
+                "瑞柳洲小区13路公交末班车太早，晚下班的人回不了家",
+            ),
+            (
+                "瑞柳洲小区垃圾站扰民",
+                "瑞柳洲小区的垃圾压缩站夜里作业，又臭又吵",
+            ),
+            (
+                "瑞柳洲小区公交班次太少",
+                "瑞柳洲小区13路公交调整后班次太少，出行不便",
+            ),
+        ];
+        let mut stats = CorpusStats::default();
+        let mut f: Vec<Fingerprint> = orders
+            .iter()
+            .enumerate()
+            .map(|(i, (title, text))| {
+                let mut o = WorkOrder::new(&i.to_string(), text);
+                o.title = (*title).into();
+                let fp = analyzer().fingerprint(&o, "s");
+                stats.add(&fp);
+                fp
+            })
+            .collect();
+        for fp in &mut f {
+            fp.weigh(&stats);
+        }
+        let s = Scorer::default();
+        let (score, why) = s.explain(&f[0], &f[1], analyzer().problems());
+        assert!(
+            matches!(why.problem, ProblemEvidence::Conflict { firm: true, .. }),
+            "{why:?}"
+        );
+        assert!(score > 0.0, "{why:?}");
+        assert_eq!(s.group_support(&f[0], &f[1]), 0.0);
+        // Otherwise support is the score.
+        assert!(s.group_support(&f[0], &f[2]) > 0.0);
+        assert_eq!(s.group_support(&f[0], &f[2]), s.score(&f[0], &f[2]));
     }
 
     #[test]

@@ -1250,7 +1250,7 @@ impl Engine {
                     } else {
                         let fp = self.fingerprint_of(state, snapshot, r)?;
                         self.scorer
-                            .score(&decision.weighed, &weigh(&fp, &state.corpus))
+                            .group_support(&decision.weighed, &weigh(&fp, &state.corpus))
                     };
                 }
                 if total / (reps.len() as f32) < link_threshold {
@@ -1319,13 +1319,15 @@ impl Engine {
                         (Rep::New, Rep::Seq(s)) | (Rep::Seq(s), Rep::New) => {
                             let fp = self.fingerprint_of(state, snapshot, *s)?;
                             self.scorer
-                                .score(&decision.weighed, &weigh(&fp, &state.corpus))
+                                .group_support(&decision.weighed, &weigh(&fp, &state.corpus))
                         }
                         (Rep::Seq(x), Rep::Seq(y)) => {
                             let fx = self.fingerprint_of(state, snapshot, *x)?;
                             let fy = self.fingerprint_of(state, snapshot, *y)?;
-                            self.scorer
-                                .score(&weigh(&fx, &state.corpus), &weigh(&fy, &state.corpus))
+                            self.scorer.group_support(
+                                &weigh(&fx, &state.corpus),
+                                &weigh(&fy, &state.corpus),
+                            )
                         }
                         (Rep::New, Rep::New) => 1.0,
                     };
@@ -1410,7 +1412,7 @@ impl Engine {
                 } else {
                     let mut fp = (*self.fingerprint_of(state, snapshot, m)?).clone();
                     fp.weigh(&state.corpus);
-                    self.scorer.score(&decision.weighed, &fp)
+                    self.scorer.group_support(&decision.weighed, &fp)
                 });
             }
             let mean = scores.iter().sum::<f32>() / scores.len() as f32;
@@ -1495,7 +1497,7 @@ impl Engine {
                         if anchor || singles {
                             max = max.max(s);
                         }
-                        total += s;
+                        total += self.scorer.group_support(fx, fy);
                         n += 1;
                     }
                 }
