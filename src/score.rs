@@ -244,12 +244,13 @@ impl Scorer {
     }
 
     /// The score of a pair as evidence that one of them belongs with the other's group: as
-    /// [`Scorer::score`], but 0 where their titles name different problems. A pair that
-    /// contradicts itself is no support, however much else it shares (two complaints about
-    /// one 小区, one about its bus line and one about its refuse station).
+    /// [`Scorer::score`], but 0 where both raise problems and none agrees (in the titles, or
+    /// in the texts where the titles cannot decide). Such a pair is no support, however much
+    /// else it shares (two complaints about one 小区, one about its bus line and one about its
+    /// refuse station).
     pub fn group_support(&self, a: &Fingerprint, b: &Fingerprint) -> f32 {
         let p = parts(a, b);
-        if p.problem_conflict_firm {
+        if p.problem_conflict {
             0.0
         } else {
             self.combine(&p)
@@ -1285,7 +1286,7 @@ mod tests {
     }
 
     #[test]
-    fn titles_naming_two_problems_give_a_group_no_support() {
+    fn orders_raising_two_problems_give_a_group_no_support() {
         let orders = [
             (
                 "瑞柳洲小区公交末班车太早",
@@ -1326,6 +1327,15 @@ mod tests {
         // Otherwise support is the score.
         assert!(s.group_support(&f[0], &f[2]) > 0.0);
         assert_eq!(s.group_support(&f[0], &f[2]), s.score(&f[0], &f[2]));
+        // Without titles, the texts' problems decide.
+        let g = fps(&[orders[0].1, orders[1].1]);
+        let (score, why) = s.explain(&g[0], &g[1], analyzer().problems());
+        assert!(
+            matches!(why.problem, ProblemEvidence::Conflict { firm: false, .. }),
+            "{why:?}"
+        );
+        assert!(score > 0.0, "{why:?}");
+        assert_eq!(s.group_support(&g[0], &g[1]), 0.0);
     }
 
     #[test]
