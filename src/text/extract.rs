@@ -491,6 +491,19 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("足浴", Some(Business)),
         ("会所", Some(Business)),
         ("4s店", Some(Business)),
+        ("酒吧", Some(Business)),
+        ("清吧", Some(Business)),
+        ("健身房", Some(Business)),
+        ("健身", Some(Business)),
+        ("游泳馆", Some(Business)),
+        ("汽修", Some(Business)),
+        ("美容美发", Some(Business)),
+        ("理发店", Some(Business)),
+        ("早教中心", Some(Business)),
+        ("快餐", Some(Business)),
+        ("宾馆", Some(Business)),
+        ("药店", Some(Business)),
+        ("药房", Some(Business)),
         ("医院", Some(Hospital)),
         ("卫生院", Some(Hospital)),
         ("诊所", Some(Hospital)),
@@ -1482,6 +1495,19 @@ mod tests {
         assert!(cores("农村道路").is_empty());
         assert!(cores("楼下空地跳广场舞").is_empty());
         assert!(cores("十二组工厂偷排废气").is_empty());
+        assert!(cores("楼下的酒吧太吵，楼下酒吧又开到半夜").is_empty());
+    }
+
+    #[test]
+    fn shops_are_named_by_their_trade() {
+        assert_eq!(
+            cores("雷记游泳馆卖过期食品"),
+            vec![(PlaceKind::Business, "雷记".into())]
+        );
+        assert_eq!(
+            cores("董记汽修拒绝退卡"),
+            vec![(PlaceKind::Business, "董记".into())]
+        );
     }
 
     #[test]
