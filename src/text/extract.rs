@@ -414,6 +414,7 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
         ("雅居", Some(Residential)),
         ("雅筑", Some(Residential)),
         ("名邸", Some(Residential)),
+        ("壹号", Some(Residential)),
         ("国际", Some(Residential)),
         ("苑", Some(Residential)),
         ("府", Some(Residential)),
@@ -952,6 +953,14 @@ impl PlaceFinder {
                         last.kind = PlaceKind::Road;
                         last.core = last.name.clone();
                         last.number = house_number(&text[m.end()..]);
+                    } else if kind == PlaceKind::Site
+                        && last.kind == PlaceKind::Residential
+                        && last.name.ends_with("壹号")
+                    {
+                        // "澜岸壹号工地": a site named after the compound it builds; 壹号 is
+                        // no suffix of a compound's name here.
+                        last.kind = PlaceKind::Site;
+                        last.core = last.name.clone();
                     } else if last.core.chars().count() == 1 {
                         // A one-character core before a one-character suffix was a guess:
                         // with another suffix after it, that suffix is part of the name
@@ -1352,6 +1361,11 @@ mod tests {
         assert_eq!(
             cores("澜岸壹号工地"),
             vec![(PlaceKind::Site, "澜岸壹号".into())]
+        );
+        // Elsewhere 壹号 ends a compound's name.
+        assert_eq!(
+            cores("泉橙江壹号27-2楼顶装了基站"),
+            vec![(PlaceKind::Residential, "泉橙江".into())]
         );
         assert_eq!(
             cores("江城外国语学校门口"),
