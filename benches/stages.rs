@@ -198,6 +198,7 @@ fn stages(c: &mut Criterion) {
                 &edges,
                 DEFAULT_THRESHOLD,
                 DEFAULT_THRESHOLD * 0.8,
+                None,
                 |x, y| scorer.score(refs[x as usize], refs[y as usize]),
             ))
         })

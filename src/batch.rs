@@ -22,7 +22,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::candidates::{CandidateConfig, CandidateLists};
-use crate::cluster::{attach_stragglers, cluster, Edge, STRAGGLERS};
+use crate::cluster::{attach_stragglers, cluster, Edge, IdleRule, DEFAULT_IDLE_DAYS, STRAGGLERS};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fingerprint::{Analyzer, CorpusStats, Fingerprint, FingerprintMemo, TermHash};
 use crate::order::{reporter_hash, Relation, Ticket, TicketMember, WorkOrder};
@@ -55,6 +55,7 @@ pub const DEFAULT_THRESHOLD: f32 = 0.45;
 pub struct DeduperBuilder {
     threshold: f32,
     link_ratio: f32,
+    idle_days: f32,
     threads: Option<usize>,
     salt: String,
     weights: ScoreWeights,
@@ -69,6 +70,7 @@ impl Default for DeduperBuilder {
         DeduperBuilder {
             threshold: DEFAULT_THRESHOLD,
             link_ratio: DEFAULT_LINK_RATIO,
+            idle_days: DEFAULT_IDLE_DAYS,
             threads: None,
             salt: "complaint-dedup".to_string(),
             weights: ScoreWeights::default(),
@@ -96,6 +98,17 @@ impl DeduperBuilder {
     /// By default, 0.6.
     pub fn link_ratio(&mut self, ratio: f32) -> &mut DeduperBuilder {
         self.link_ratio = ratio;
+        self
+    }
+
+    /// Days without a report after which a ticket is done: orders whose times leave a longer
+    /// quiet gap are never one ticket, however alike (a problem raised again months later is
+    /// a recurrence). Orders without a time are not held to it. The engine's rule (see
+    /// [`crate::engine::EngineBuilder::idle_days`]).
+    ///
+    /// By default, [`DEFAULT_IDLE_DAYS`] (60).
+    pub fn idle_days(&mut self, days: f32) -> &mut DeduperBuilder {
+        self.idle_days = days;
         self
     }
 
@@ -167,6 +180,12 @@ impl DeduperBuilder {
             return Err(Error::new(ErrorKind::Config(format!(
                 "link ratio {} is not between 0 and 1",
                 self.link_ratio
+            ))));
+        }
+        if self.idle_days.is_nan() || self.idle_days <= 0.0 {
+            return Err(Error::new(ErrorKind::Config(format!(
+                "idle days {} must be positive",
+                self.idle_days
             ))));
         }
         if self.threads == Some(0) {
@@ -463,14 +482,27 @@ impl Deduper {
         lap(&mut stats, "score");
 
         let link_threshold = threshold * self.config.link_ratio;
-        let mut clustering = cluster(rep_fps.len(), &edges, threshold, link_threshold, |x, y| {
+        let minutes: Vec<Option<i64>> = rep_fps.iter().map(|fp| fp.minute).collect();
+        let idle = Some(IdleRule {
+            minutes: &minutes,
+            idle_minutes: (f64::from(self.config.idle_days) * 24.0 * 60.0) as i64,
+        });
+        let mut clustering = cluster(
+            rep_fps.len(),
+            &edges,
+            threshold,
+            link_threshold,
+            idle,
+            |x, y| {
+                self.scorer
+                    .group_support(rep_fps[x as usize], rep_fps[y as usize])
+            },
+        );
+        attach_stragglers(&mut clustering, &edges, STRAGGLERS, idle, |x, y| {
             self.scorer
                 .group_support(rep_fps[x as usize], rep_fps[y as usize])
         });
-        attach_stragglers(&mut clustering, &edges, STRAGGLERS, |x, y| {
-            self.scorer
-                .group_support(rep_fps[x as usize], rep_fps[y as usize])
-        });
+        drop(minutes);
         drop(edges);
         lap(&mut stats, "cluster");
 

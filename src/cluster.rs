@@ -17,6 +17,39 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
+/// Default number of days without a new report after which a ticket is done: a later report
+/// of the same problem is a recurrence and starts a ticket of its own.
+pub const DEFAULT_IDLE_DAYS: f32 = 60.0;
+
+/// When groups are too far apart in time to be one ticket: a group with no report for
+/// `idle_minutes` is done, so two groups (or a straggler and a group) whose times leave a gap
+/// longer than that never join, however alike they are. The engine applies the same rule to
+/// tickets as orders arrive.
+#[derive(Debug, Clone, Copy)]
+pub struct IdleRule<'m> {
+    /// Each node's time in minutes, if known. A node without one leaves its group's gap
+    /// unknown, and an unknown gap never stops a merge.
+    pub minutes: &'m [Option<i64>],
+    /// The longest quiet gap within one ticket.
+    pub idle_minutes: i64,
+}
+
+/// The span of times of a group: (earliest, latest), `UNKNOWN_SPAN` if no member has one.
+type Span = (i64, i64);
+const UNKNOWN_SPAN: Span = (i64::MAX, i64::MIN);
+
+/// The quiet gap between two spans (0 if they overlap or either is unknown).
+fn gap(x: Span, y: Span) -> i64 {
+    if x == UNKNOWN_SPAN || y == UNKNOWN_SPAN {
+        return 0;
+    }
+    (x.0 - y.1).max(y.0 - x.1).max(0)
+}
+
+fn join_spans(x: Span, y: Span) -> Span {
+    (x.0.min(y.0), x.1.max(y.1))
+}
+
 /// A scored pair of nodes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Edge {
@@ -62,6 +95,7 @@ pub fn cluster(
     edges: &[Edge],
     threshold: f32,
     link_threshold: f32,
+    idle: Option<IdleRule<'_>>,
     mut score: impl FnMut(u32, u32) -> f32,
 ) -> Clustering {
     // The edges to take, as (a, b) with a < b, by index into `edges`: sorting 4-byte indices
@@ -97,6 +131,16 @@ pub fn cluster(
         })
         .collect();
     let single = |early: &[u32; REPRESENTATIVES]| early.get(1).is_none_or(|&x| x == NONE);
+    // Each group's span of times, by root (only with an idle rule).
+    let mut spans: Vec<Span> = match idle {
+        Some(rule) => (0..n)
+            .map(|x| match rule.minutes.get(x).copied().flatten() {
+                Some(m) => (m, m),
+                None => UNKNOWN_SPAN,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
 
     fn find(parent: &mut [u32], mut x: u32) -> u32 {
         while parent[x as usize] != x {
@@ -121,6 +165,11 @@ pub fn cluster(
             continue;
         }
         let (lo, hi) = (ra.min(rb), ra.max(rb));
+        if let Some(rule) = idle {
+            if gap(spans[lo as usize], spans[hi as usize]) > rule.idle_minutes {
+                continue;
+            }
+        }
         if !(single(&early[lo as usize]) && single(&early[hi as usize])) {
             // Similar words about the same kind of problem, with nothing saying where, make
             // a pair but not a ticket: a group grows only on an anchored edge. (Another,
@@ -185,6 +234,9 @@ pub fn cluster(
             }
         }
         parent[hi as usize] = lo;
+        if !spans.is_empty() {
+            spans[lo as usize] = join_spans(spans[lo as usize], spans[hi as usize]);
+        }
         let mut both = [NONE; 2 * REPRESENTATIVES];
         both[..REPRESENTATIVES].copy_from_slice(&early[lo as usize]);
         both[REPRESENTATIVES..].copy_from_slice(&early[hi as usize]);
@@ -279,6 +331,7 @@ pub fn attach_stragglers(
     clustering: &mut Clustering,
     edges: &[Edge],
     rules: Stragglers,
+    idle: Option<IdleRule<'_>>,
     score: impl Fn(u32, u32) -> f32 + Sync,
 ) {
     let n = clustering.canonical.len();
@@ -286,6 +339,24 @@ pub fn attach_stragglers(
     for (node, &c) in clustering.canonical.iter().enumerate() {
         members[c as usize].push(node as u32);
     }
+    // A straggler never joins a group it is too far from in time: each group's span, by
+    // canonical node, once.
+    let minute = |x: u32| idle.and_then(|rule| rule.minutes.get(x as usize).copied().flatten());
+    let mut spans: Vec<Span> = Vec::new();
+    if idle.is_some() {
+        spans = vec![UNKNOWN_SPAN; n];
+        for (node, &c) in clustering.canonical.iter().enumerate() {
+            if let Some(m) = minute(node as u32) {
+                spans[c as usize] = join_spans(spans[c as usize], (m, m));
+            }
+        }
+    }
+    let too_far = |x: u32, group: u32| {
+        idle.is_some_and(|rule| {
+            let own = minute(x).map_or(UNKNOWN_SPAN, |m| (m, m));
+            gap(own, spans[group as usize]) > rule.idle_minutes
+        })
+    };
     let size = |x: u32, members: &[Vec<u32>], canonical: &[u32]| {
         members[canonical[x as usize] as usize].len()
     };
@@ -313,6 +384,9 @@ pub fn attach_stragglers(
             let x = tied[0].0;
             let mut best: Option<(f32, u32, u32, f32)> = None;
             for &(_, group) in tied {
+                if too_far(x, group) {
+                    continue;
+                }
                 let earliest =
                     &members[group as usize][..members[group as usize].len().min(rules.members)];
                 scores.clear();
@@ -377,7 +451,7 @@ mod tests {
 
     #[test]
     fn canonical_is_smallest_and_links_form_a_tree() {
-        let c = cluster(4, &[e(2, 1, 0.9), e(3, 2, 0.8)], 0.5, 0.0, |_, _| 1.0);
+        let c = cluster(4, &[e(2, 1, 0.9), e(3, 2, 0.8)], 0.5, 0.0, None, |_, _| 1.0);
         assert_eq!(c.canonical, vec![0, 1, 1, 1]);
         assert_eq!(c.link[1], None);
         assert_eq!(c.link[2], Some((1, 0.9)));
@@ -388,7 +462,7 @@ mod tests {
     fn chains_through_an_intermediary_are_refused() {
         // 0 ~ 1 and 1 ~ 2 are strong, but 0 and 2 have nothing in common: the mean over
         // {0, 1} x {2} is (0.0 + 0.8) / 2, below the link threshold.
-        let c = cluster(3, &[e(0, 1, 0.9), e(1, 2, 0.8)], 0.5, 0.5, |x, y| {
+        let c = cluster(3, &[e(0, 1, 0.9), e(1, 2, 0.8)], 0.5, 0.5, None, |x, y| {
             if (x, y) == (0, 2) {
                 0.0
             } else {
@@ -402,10 +476,10 @@ mod tests {
     fn edge_order_does_not_matter() {
         let edges = vec![e(0, 1, 0.7), e(1, 2, 0.7), e(2, 3, 0.9), e(0, 3, 0.6)];
         let score = |x: u32, y: u32| if x + y == 3 { 0.9 } else { 0.3 };
-        let a = cluster(4, &edges, 0.5, 0.5, score);
+        let a = cluster(4, &edges, 0.5, 0.5, None, score);
         let mut rev = edges;
         rev.reverse();
-        let b = cluster(4, &rev, 0.5, 0.5, score);
+        let b = cluster(4, &rev, 0.5, 0.5, None, score);
         assert_eq!(a, b);
     }
 
@@ -419,7 +493,7 @@ mod tests {
             ..e(a, b, score)
         };
         let edges = vec![e(0, 1, 0.9), loose(1, 2, 0.8), loose(2, 3, 0.7)];
-        let c = cluster(4, &edges, 0.5, 0.5, |_, _| 0.9);
+        let c = cluster(4, &edges, 0.5, 0.5, None, |_, _| 0.9);
         assert_eq!(c.canonical, vec![0, 0, 2, 2]);
         assert_eq!(c.link[3], Some((2, 0.7)));
         // An anchored edge between the same groups still joins them.
@@ -429,7 +503,7 @@ mod tests {
             loose(2, 3, 0.7),
             e(0, 3, 0.6),
         ];
-        let c = cluster(4, &edges, 0.5, 0.5, |_, _| 0.9);
+        let c = cluster(4, &edges, 0.5, 0.5, None, |_, _| 0.9);
         assert_eq!(c.canonical, vec![0, 0, 0, 0]);
         assert_eq!(c.link[3], Some((0, 0.6)));
     }
@@ -451,9 +525,9 @@ mod tests {
             .map(|(a, b)| e(a, b, scores(a, b)))
             .filter(|e| e.score > 0.0)
             .collect();
-        let mut c = cluster(6, &all, 0.5, 0.3, scores);
+        let mut c = cluster(6, &all, 0.5, 0.3, None, scores);
         assert_eq!(c.canonical, vec![0, 1, 1, 1, 4, 5]);
-        attach_stragglers(&mut c, &all, STRAGGLERS, scores);
+        attach_stragglers(&mut c, &all, STRAGGLERS, None, scores);
         assert_eq!(c.canonical, vec![0, 0, 0, 0, 0, 5]);
         assert_eq!(c.link[0], None);
         assert_eq!(c.link[1], Some((0, 0.4)));
@@ -474,14 +548,71 @@ mod tests {
                 ..*e
             })
             .collect();
-        let mut c = cluster(6, &all, 0.5, 0.3, scores);
-        attach_stragglers(&mut c, &loose, STRAGGLERS, scores);
+        let mut c = cluster(6, &all, 0.5, 0.3, None, scores);
+        attach_stragglers(&mut c, &loose, STRAGGLERS, None, scores);
         assert_eq!(c.canonical, vec![0, 1, 1, 1, 4, 5]);
     }
 
     #[test]
+    fn groups_a_quiet_gap_apart_stay_apart() {
+        const DAY: i64 = 24 * 60;
+        // 0 and 1 ten days apart, 2 a hundred days after 1, 3 without a time.
+        let minutes = [Some(0), Some(10 * DAY), Some(110 * DAY), None];
+        let idle = IdleRule {
+            minutes: &minutes,
+            idle_minutes: 60 * DAY,
+        };
+        let edges = [e(0, 1, 0.9), e(1, 2, 0.9), e(0, 2, 0.8), e(2, 3, 0.7)];
+        let c = cluster(4, &edges, 0.5, 0.0, Some(idle), |_, _| 1.0);
+        assert_eq!(c.canonical, vec![0, 0, 2, 2]);
+        // Without the rule, one group.
+        let c = cluster(4, &edges, 0.5, 0.0, None, |_, _| 1.0);
+        assert_eq!(c.canonical, vec![0, 0, 0, 0]);
+        // A group that reports all along keeps its members, however far apart its ends are.
+        let minutes = [Some(0), Some(50 * DAY), Some(100 * DAY)];
+        let idle = IdleRule {
+            minutes: &minutes,
+            idle_minutes: 60 * DAY,
+        };
+        let c = cluster(
+            3,
+            &[e(0, 1, 0.9), e(1, 2, 0.8)],
+            0.5,
+            0.0,
+            Some(idle),
+            |_, _| 1.0,
+        );
+        assert_eq!(c.canonical, vec![0, 0, 0]);
+    }
+
+    #[test]
+    fn a_straggler_does_not_join_a_group_long_quiet() {
+        const DAY: i64 = 24 * 60;
+        // 0..=2 a group in its first days; 3 and 4 tied to it below the threshold, 3 a week
+        // later, 4 half a year later.
+        let minutes = [
+            Some(0),
+            Some(DAY),
+            Some(2 * DAY),
+            Some(9 * DAY),
+            Some(180 * DAY),
+        ];
+        let idle = IdleRule {
+            minutes: &minutes,
+            idle_minutes: 60 * DAY,
+        };
+        let group = [e(0, 1, 0.9), e(1, 2, 0.9), e(0, 2, 0.9)];
+        let ties = [e(3, 0, 0.4), e(4, 0, 0.4)];
+        let all: Vec<Edge> = group.iter().chain(ties.iter()).copied().collect();
+        let scores = |x: u32, y: u32| if x >= 3 || y >= 3 { 0.4 } else { 0.9 };
+        let mut c = cluster(5, &all, 0.5, 0.3, Some(idle), scores);
+        attach_stragglers(&mut c, &all, STRAGGLERS, Some(idle), scores);
+        assert_eq!(c.canonical, vec![0, 0, 0, 0, 4]);
+    }
+
+    #[test]
     fn below_threshold_edges_are_ignored() {
-        let c = cluster(2, &[e(0, 1, 0.3)], 0.5, 0.0, |_, _| 1.0);
+        let c = cluster(2, &[e(0, 1, 0.3)], 0.5, 0.0, None, |_, _| 1.0);
         assert_eq!(c.canonical, vec![0, 1]);
     }
 }

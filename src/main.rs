@@ -177,6 +177,10 @@ struct DedupArgs {
     /// other before the groups merge (the guard against chaining; 0 turns it off).
     #[arg(long, default_value_t = complaint_dedup::DEFAULT_LINK_RATIO)]
     link_ratio: f32,
+    /// Days without a report after which a ticket is done: a later report of the same problem
+    /// starts a new ticket.
+    #[arg(long, default_value_t = complaint_dedup::engine::DEFAULT_IDLE_DAYS)]
+    idle_days: f32,
     /// Threads for the batch pass (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -247,6 +251,7 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     builder
         .threshold(args.threshold)
         .link_ratio(args.link_ratio)
+        .idle_days(args.idle_days)
         .salt(&args.analysis.salt);
     if let Some(n) = args.threads {
         builder.threads(n);

@@ -54,8 +54,9 @@ use store::{
     NONE_U64,
 };
 
-/// Default number of days without a new report after which a ticket stops attracting orders.
-pub const DEFAULT_IDLE_DAYS: f32 = 60.0;
+/// Default number of days without a new report after which a ticket stops attracting orders
+/// (the batch pass's rule too).
+pub use crate::cluster::DEFAULT_IDLE_DAYS;
 
 /// Pseudo-documents of prior document frequencies (see [`CorpusStats::prior_docs`]): they
 /// steady term weights while the engine has seen few orders.
