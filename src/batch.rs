@@ -643,13 +643,23 @@ fn locality_order(fps: &[&Fingerprint]) -> Vec<u32> {
 /// How many pairs ahead of the one being scored the score stage touches the other order.
 const TOUCH_AHEAD: usize = 2;
 
-/// Reads a word from each part of `fp` that scoring reads first (terms, places, place words,
-/// title), so that a cache miss on it is taken early, overlapped with other work.
+/// Reads a word from each part of `fp` that scoring reads (terms, places and the text of the
+/// first, place words, title, units, name words, problems, address), so that the cache misses
+/// on them are taken early and together, overlapped with other work.
 fn touch(fp: &Fingerprint) -> u64 {
+    let first_byte = |s: &str| s.bytes().next().map_or(0, u64::from);
     fp.terms.first().map_or(0, |t| t.0)
-        ^ fp.places.first().map_or(0, |p| p.core.len() as u64)
+        ^ fp.places
+            .first()
+            .map_or(0, |p| first_byte(&p.core) ^ first_byte(&p.name))
         ^ fp.place_words.first().copied().unwrap_or(0)
-        ^ fp.title.bytes().next().map_or(0, u64::from)
+        ^ first_byte(&fp.title)
+        ^ fp.admin.first().map_or(0, |p| p.core.len() as u64)
+        ^ fp.entity_terms.first().map_or(0, |t| t.0)
+        ^ fp.problems.first().map_or(0, |&p| u64::from(p))
+        ^ fp.generic_problems.first().map_or(0, |&p| u64::from(p))
+        ^ fp.title_problems.first().map_or(0, |&p| u64::from(p))
+        ^ first_byte(&fp.address)
 }
 
 /// Tickets built (in parallel) before they are handed to the sink.
