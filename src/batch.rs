@@ -428,8 +428,10 @@ impl Deduper {
         let threshold = self.config.threshold;
         // Edges at the threshold, and anchored pairs a little under it: those may still tie
         // a straggler to its group (cluster::attach_stragglers). One list serves both.
-        let (edges, pair_count) = (0..rep_fps.len() as u32)
-            .into_par_iter()
+        let walk = locality_order(&rep_fps);
+        let (edges, pair_count) = walk
+            .par_iter()
+            .copied()
             .with_min_len(256)
             .fold(
                 || (Vec::new(), 0usize, PairSide::default(), Vec::new()),
@@ -647,16 +649,51 @@ const _: () =
 /// the order being scored, and that order's pairs.
 type ScoreState = (Vec<Edge>, usize, PairSide, Vec<(u32, u32)>);
 
+/// The orders in the order the score stage walks them: grouped by the place they name first
+/// (else by their heaviest term), then by index. Orders about one place are each other's
+/// candidates; walked together, their fingerprints are still in the cache when the next one's
+/// pairs need them, where in index order a million orders' candidates lie too far apart in
+/// time for the cache to hold them. Which order owns a pair, and its score, do not change.
+fn locality_order(fps: &[&Fingerprint]) -> Vec<u32> {
+    let mut keyed: Vec<(u64, u32)> = fps
+        .par_iter()
+        .enumerate()
+        .map(|(doc, fp)| {
+            let key = match fp.places.first() {
+                Some(p) => crate::fingerprint::term_hash(&p.core),
+                None => fp
+                    .terms
+                    .iter()
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                    .map_or(0, |t| t.0),
+            };
+            (key, doc as u32)
+        })
+        .collect();
+    keyed.par_sort_unstable();
+    keyed.into_iter().map(|(_, doc)| doc).collect()
+}
+
 /// How many pairs ahead of the one being scored the score stage touches the other order.
 const TOUCH_AHEAD: usize = 2;
 
-/// Reads a word from each part of `fp` that scoring reads first (terms, places, place words,
-/// title), so that a cache miss on it is taken early, overlapped with other work.
+/// Reads a word from each part of `fp` that scoring reads (terms, places and the text of the
+/// first, place words, title, units, name words, problems, address), so that the cache misses
+/// on them are taken early and together, overlapped with other work.
 fn touch(fp: &Fingerprint) -> u64 {
+    let first_byte = |s: &str| s.bytes().next().map_or(0, u64::from);
     fp.terms.first().map_or(0, |t| t.0)
-        ^ fp.places.first().map_or(0, |p| p.core.len() as u64)
+        ^ fp.places
+            .first()
+            .map_or(0, |p| first_byte(&p.core) ^ first_byte(&p.name))
         ^ fp.place_words.first().copied().unwrap_or(0)
-        ^ fp.title.bytes().next().map_or(0, u64::from)
+        ^ first_byte(&fp.title)
+        ^ fp.admin.first().map_or(0, |p| p.core.len() as u64)
+        ^ fp.entity_terms.first().map_or(0, |t| t.0)
+        ^ fp.problems.first().map_or(0, |&p| u64::from(p))
+        ^ fp.generic_problems.first().map_or(0, |&p| u64::from(p))
+        ^ fp.title_problems.first().map_or(0, |&p| u64::from(p))
+        ^ first_byte(&fp.address)
 }
 
 /// Tickets built (in parallel) before they are handed to the sink.

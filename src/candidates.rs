@@ -149,39 +149,46 @@ impl CandidateLists {
         let docs: Vec<u32> = (0..n as u32).collect();
         let chunks = docs
             .par_chunks(LIST_CHUNK)
-            .map_init(
-                || Scratch::new(n),
-                |scratch, chunk| {
-                    let mut start = Vec::with_capacity(chunk.len() + 1);
-                    let mut others = Vec::new();
-                    for &doc in chunk {
-                        start.push(others.len() as u32);
-                        for &(id, w) in doc_keys_of(doc as usize) {
-                            let posting = &postings[post_start[id as usize] as usize
-                                ..post_start[id as usize + 1] as usize];
-                            let slice = if posting.len() <= 2 * config.window {
-                                posting
-                            } else {
-                                let at = posting.binary_search(&doc).unwrap_or_else(|i| i);
-                                let lo = at.saturating_sub(config.window);
-                                let hi = (at + config.window + 1).min(posting.len());
-                                &posting[lo..hi]
-                            };
-                            for &other in slice {
-                                if other != doc {
-                                    scratch.add(doc, other, w);
-                                }
+            .map_init(Scratch::default, |scratch, chunk| {
+                let mut start = Vec::with_capacity(chunk.len() + 1);
+                let mut others = Vec::new();
+                for &doc in chunk {
+                    start.push(others.len() as u32);
+                    // The part of each key's posting list that is followed, and how many
+                    // orders they hold at most (which sizes the accumulator).
+                    scratch.slices.clear();
+                    let mut visits = 0;
+                    for &(id, w) in doc_keys_of(doc as usize) {
+                        let posting = &postings[post_start[id as usize] as usize
+                            ..post_start[id as usize + 1] as usize];
+                        let (lo, hi) = if posting.len() <= 2 * config.window {
+                            (0, posting.len())
+                        } else {
+                            let at = posting.binary_search(&doc).unwrap_or_else(|i| i);
+                            let lo = at.saturating_sub(config.window);
+                            (lo, (at + config.window + 1).min(posting.len()))
+                        };
+                        let from = post_start[id as usize] + lo as u32;
+                        scratch.slices.push((from, from + (hi - lo) as u32, w));
+                        visits += hi - lo;
+                    }
+                    scratch.reset(visits);
+                    for i in 0..scratch.slices.len() {
+                        let (from, to, w) = scratch.slices[i];
+                        for &other in &postings[from as usize..to as usize] {
+                            if other != doc {
+                                scratch.add(other, w);
                             }
                         }
-                        let from = others.len();
-                        scratch.take_top(config.max_candidates, |other| others.push(other));
-                        others[from..].sort_unstable();
                     }
-                    start.push(others.len() as u32);
-                    others.shrink_to_fit();
-                    (start, others)
-                },
-            )
+                    let from = others.len();
+                    scratch.take_top(config.max_candidates, |other| others.push(other));
+                    others[from..].sort_unstable();
+                }
+                start.push(others.len() as u32);
+                others.shrink_to_fit();
+                (start, others)
+            })
             .collect();
         CandidateLists { chunks }
     }
@@ -271,63 +278,84 @@ fn index_keys(
     (doc_start, doc_keys, post_start, postings)
 }
 
-/// One rayon task's accumulator of shared key weight: a dense array over all orders, with a
-/// stamp per slot instead of clearing it for every order. Stamp and weight of an order sit
-/// side by side: at a million orders the array outgrows the cache, and each visit then
-/// touches one cache line instead of two.
+/// One rayon task's accumulator of shared key weight: a small open-addressing table from
+/// order to weight, sized for the order at hand (at most a few thousand orders are touched).
+/// A dense array over all orders would do without hashing, but at a million orders it
+/// outgrows the cache and each visit misses it: the table stays in the first levels.
+#[derive(Default)]
 struct Scratch {
-    /// For each order, the order whose candidates its weight counts towards, and the weight.
-    slot: Vec<(u32, f32)>,
-    /// The orders touched for the current order, in the order first touched.
+    /// The parts of posting lists followed for the current order: (from, to, key weight),
+    /// as ranges of the postings array, in key order.
+    slices: Vec<(u32, u32, f32)>,
+    /// `(order, weight)`, [`Scratch::FREE`] for a free slot; its first `mask + 1` slots are
+    /// in use, the rest are free.
+    table: Vec<(u32, f32)>,
+    /// The table's size in use, minus one (a power of two minus one).
+    mask: usize,
+    /// The slots taken for the current order, in the order first taken.
     touched: Vec<u32>,
     /// Scratch of [`Scratch::take_top`].
     ranked: Vec<u64>,
 }
 
 impl Scratch {
-    fn new(n: usize) -> Scratch {
-        Scratch {
-            slot: vec![(u32::MAX, 0.0); n],
-            touched: Vec::new(),
-            ranked: Vec::new(),
+    /// Not an order (orders are counted in `u32` and never reach it): a free slot.
+    const FREE: u32 = u32::MAX;
+
+    /// Makes room for up to `visits` orders (the table at most half full), all slots free.
+    fn reset(&mut self, visits: usize) {
+        let size = (2 * visits).next_power_of_two().max(16);
+        if self.table.len() < size {
+            self.table.resize(size, (Self::FREE, 0.0));
         }
+        self.mask = size - 1;
     }
 
-    /// Adds `w` to `other`'s weight for order `doc`. Sums are made in the same order (keys
-    /// by hash, posting lists by time) as any other accumulator would: results are exact.
+    /// Adds `w` to `other`'s weight for the current order. Sums are made in the same order
+    /// (keys by hash, posting lists by time) whatever holds them: results are exact.
     #[inline]
-    fn add(&mut self, doc: u32, other: u32, w: f32) {
-        let slot = &mut self.slot[other as usize];
-        if slot.0 != doc {
-            *slot = (doc, 0.0);
-            self.touched.push(other);
+    fn add(&mut self, other: u32, w: f32) {
+        let mut i = (other.wrapping_mul(0x9e37_79b1) as usize) & self.mask;
+        loop {
+            let slot = &mut self.table[i];
+            if slot.0 == other {
+                slot.1 += w;
+                return;
+            }
+            if slot.0 == Self::FREE {
+                *slot = (other, 0.0);
+                slot.1 += w;
+                self.touched.push(i as u32);
+                return;
+            }
+            i = (i + 1) & self.mask;
         }
-        slot.1 += w;
     }
 
     /// Calls `emit` on the `k` heaviest orders touched (ties by index), then forgets them.
     fn take_top(&mut self, k: usize, mut emit: impl FnMut(u32)) {
-        if k == 0 {
-            self.touched.clear();
-            return;
-        }
         // Each order as one integer that sorts heaviest first, then by index: the weight's
         // bits in `f32::total_cmp` order, flipped, above the index. Selecting among integers
         // is cheaper than among pairs compared by a closure; the set chosen is the same.
         self.ranked.clear();
-        self.ranked.extend(self.touched.iter().map(|&other| {
-            let w = self.slot[other as usize].1.to_bits() as i32;
+        for &i in &self.touched {
+            let (other, w) = std::mem::replace(&mut self.table[i as usize], (Self::FREE, 0.0));
+            if k == 0 {
+                continue;
+            }
+            let w = w.to_bits() as i32;
             let ordered = (w ^ (((w >> 31) as u32) >> 1) as i32) as u32 ^ 0x8000_0000;
-            (u64::from(!ordered) << 32) | u64::from(other)
-        }));
-        if self.ranked.len() > k {
+            self.ranked
+                .push((u64::from(!ordered) << 32) | u64::from(other));
+        }
+        self.touched.clear();
+        if self.ranked.len() > k && k > 0 {
             self.ranked.select_nth_unstable(k - 1);
             self.ranked.truncate(k);
         }
         for &r in &self.ranked {
             emit(r as u32);
         }
-        self.touched.clear();
     }
 }
 

@@ -98,24 +98,27 @@ pub fn cluster(
     idle: Option<IdleRule<'_>>,
     mut score: impl FnMut(u32, u32) -> f32,
 ) -> Clustering {
-    // The edges to take, as (a, b) with a < b, by index into `edges`: sorting 4-byte indices
-    // leaves the caller's list whole for the stragglers and copies nothing.
+    // The edges to take, as (a, b) with a < b, by index into `edges`.
     let ends = |i: u32| {
         let e = &edges[i as usize];
         (e.a.min(e.b), e.a.max(e.b))
     };
-    let mut order: Vec<u32> = (0..edges.len() as u32)
-        .filter(|&i| {
-            let e = &edges[i as usize];
-            e.score >= threshold && e.a != e.b
+    // Sorted as plain integers: the score in `f32::total_cmp` order, flipped (strongest
+    // first), above the smaller end, then the larger end and the index. Comparing integers
+    // in place is several times cheaper than comparing indices through `edges`, which at a
+    // million orders misses the cache on every comparison; the order is the same.
+    let mut order: Vec<(u64, u32, u32)> = edges
+        .par_iter()
+        .enumerate()
+        .filter(|(_, e)| e.score >= threshold && e.a != e.b)
+        .map(|(i, e)| {
+            let (lo, hi) = (e.a.min(e.b), e.a.max(e.b));
+            let bits = e.score.to_bits() as i32;
+            let ordered = (bits ^ (((bits >> 31) as u32) >> 1) as i32) as u32 ^ 0x8000_0000;
+            ((u64::from(!ordered) << 32) | u64::from(lo), hi, i as u32)
         })
         .collect();
-    order.par_sort_unstable_by(|&x, &y| {
-        edges[y as usize]
-            .score
-            .total_cmp(&edges[x as usize].score)
-            .then(ends(x).cmp(&ends(y)))
-    });
+    order.par_sort_unstable();
     let mut parent: Vec<u32> = (0..n as u32).collect();
     // The links taken, both ways round: (node, neighbour, score). Sorted once at the end, they
     // give each node its neighbours in index order without a list per node.
@@ -151,7 +154,7 @@ pub fn cluster(
         x
     }
 
-    for i in order {
+    for (_, _, i) in order {
         let (a, b) = ends(i);
         let e = Edge {
             a,
