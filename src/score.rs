@@ -987,8 +987,6 @@ const MENTION_AGREEMENT: f32 = 0.8;
 /// How much a name shared under different suffixes counts against one shared under one.
 const CROSS_KIND_AGREEMENT: f32 = 0.6;
 
-/// How much agreement on a place of this kind says: a road, a park or a bus line holds many
-/// problems.
 /// Where the agreeing places `a.places[i]` and `b.places[j]` are one road and each order names
 /// one other road and no other place (a crossing), those two, if they disagree: two crossings
 /// of one road.
@@ -1024,6 +1022,8 @@ fn crossing_roads_differ(
     (!agree(&a.places[x], &b.places[y])).then_some((x, y))
 }
 
+/// How much agreement on a place of this kind says: a road, a park or a bus line holds many
+/// problems.
 fn kind_weight(kind: PlaceKind) -> f32 {
     match kind {
         PlaceKind::Road | PlaceKind::Public | PlaceKind::Route => 0.5,
