@@ -593,9 +593,12 @@ fn parts_with(
     // 市 and a 县 are two places.
     // Only a named entity (not a road) outweighs them: two cities both have a 人民路.
     // A numbered school (第二十九中学) is in every district: its number does not outweigh them.
+    // Nor does a village's name: 胜利村 and 新华村 are in many counties.
     let strong_agreement = best.is_some_and(|(m, s)| {
         s >= 1.0
-            && !matches!(m, PlaceMatch::Named(i, _) if a.places.get(i).is_some_and(|p| crate::text::extract::is_numbered(&p.core)))
+            && !matches!(m, PlaceMatch::Named(i, _) if a.places.get(i).is_some_and(|p| {
+                p.kind == PlaceKind::Village || crate::text::extract::is_numbered(&p.core)
+            }))
     });
     let admin_conflict = !strong_agreement
         && (disjoint(&[PlaceKind::District])
@@ -1123,6 +1126,22 @@ mod tests {
             "临江区第二十九中学门口路边摊天天摆到半夜，垃圾遍地",
             "青山区第二十九中学门口流动摊贩晚上摆摊，垃圾遍地",
             "临江区第二十九中学校门口摊贩占道，满地垃圾",
+        ]);
+        let s = Scorer::default();
+        let (apart, why) = s.explain(&f[0], &f[1], analyzer().problems());
+        assert!(why.admin_conflict, "{why:?}");
+        let (together, why) = s.explain(&f[0], &f[2], analyzer().problems());
+        assert!(!why.admin_conflict, "{why:?}");
+        assert!(together > apart, "{together} vs {apart}");
+    }
+
+    #[test]
+    fn villages_of_one_name_in_two_counties_are_two_villages() {
+        // Village names repeat from county to county.
+        let f = fps(&[
+            "k9县团头村通组公路还没硬化，下雨全是泥",
+            "d6县团头村通组公路一直没硬化，雨天没法走",
+            "k9县团头村的通组公路至今没有硬化",
         ]);
         let s = Scorer::default();
         let (apart, why) = s.explain(&f[0], &f[1], analyzer().problems());
