@@ -89,7 +89,7 @@ pub struct Clustering {
 /// scores two nodes in [0, 1] when a merge needs it; a merge needs the mean score between the
 /// two groups' representatives (at most [`REPRESENTATIVES`] each) to reach `link_threshold`.
 /// Scoring stops once the mean is decided either way, which relies on scores staying within
-/// [0, 1].
+/// [0, 1]. With an `idle` rule, two groups whose times leave a longer quiet gap never merge.
 pub fn cluster(
     n: usize,
     edges: &[Edge],
@@ -329,7 +329,8 @@ pub const STRAGGLERS: Stragglers = Stragglers {
 /// pass, so stragglers never pull in other stragglers, and the result does not depend on the
 /// order of `edges`. Stragglers are judged in parallel, on the current rayon pool. A straggler
 /// links to its best-scoring member; if it is earlier than the group's canonical node, it
-/// becomes the canonical node and the tree is re-rooted.
+/// becomes the canonical node and the tree is re-rooted. With an `idle` rule, a straggler
+/// never joins a group its time is a longer quiet gap away from.
 pub fn attach_stragglers(
     clustering: &mut Clustering,
     edges: &[Edge],
