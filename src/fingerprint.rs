@@ -35,7 +35,7 @@ pub fn term_hash(term: &str) -> TermHash {
 const TITLE_TERM_WEIGHT: f32 = 2.0;
 
 /// Bumped whenever a code change alters what fingerprints hold, so stored ones are rebuilt.
-const ANALYZER_REVISION: u32 = 8;
+const ANALYZER_REVISION: u32 = 9;
 
 /// Cap on the characters of text used for matching; the full text is kept in outputs.
 pub const DEFAULT_MAX_MATCH_CHARS: usize = 4000;
@@ -515,19 +515,6 @@ impl Analyzer {
         let suffix = place.name[place.core.len()..].to_string();
         let words = self.tokenizer.segment(&place.core);
         let tok = &self.tokenizer;
-        // Two characters that jieba leaves single and that make no common word together ("洲和",
-        // "晨都", "新岛" of residential compounds): a name, whatever each character means alone.
-        if place.kind == PlaceKind::Residential
-            && words.len() == 2
-            && words
-                .iter()
-                .all(|w| w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
-            && tok
-                .word_freq(&place.core)
-                .is_none_or(|f| f < RARE_WORD_FREQ)
-        {
-            return true;
-        }
         // Vocabulary, not a name: stop words, domain terms, common words (jieba counts 施工,
         // 实验, 项目 in the thousands, 枫桥 or 砚池 in the tens) and a few words that name
         // kinds of places in this domain.
@@ -539,13 +526,39 @@ impl Analyzer {
                 || !w.chars().any(|c| c.is_alphabetic())
                 || tok.word_freq(w).is_some_and(|f| f >= COMMON_WORD_FREQ)
         };
+        // Two characters that jieba leaves single and that make no common word together ("洲和",
+        // "晨都", "新岛" of residential compounds, "湘和" of a company): a name, whatever each
+        // character means alone. A company's trade after them is no part of its name
+        // ("湘和建筑工程有限公司").
+        let mut named = &words[..];
+        if place.kind == PlaceKind::Company {
+            while let [head @ .., last] = named {
+                if head.len() < 2 || last.chars().count() < 2 || !generic(last) {
+                    break;
+                }
+                named = head;
+            }
+        }
+        if matches!(place.kind, PlaceKind::Residential | PlaceKind::Company)
+            && named.len() == 2
+            && named
+                .iter()
+                .all(|w| w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
+        {
+            let core = named.concat();
+            if tok.word_freq(&core).is_none_or(|f| f < RARE_WORD_FREQ) {
+                place.name = format!("{core}{suffix}");
+                place.core = core;
+                return true;
+            }
+        }
         // At the end, a single character is only cut when it is a stop word: it is often a
         // suffix the core already holds ("鸬鹚湾" of the road 鸬鹚湾路), and never where the
         // names of residential compounds often end with it (盛世华都).
         let generic_end = |w: &str| {
             if w.chars().count() == 1 {
                 tok.is_stopword(w)
-                    && !(place.kind == PlaceKind::Residential
+                    && !(matches!(place.kind, PlaceKind::Residential | PlaceKind::Company)
                         && w.chars()
                             .next()
                             .is_some_and(crate::text::extract::is_weak_name_boundary))
@@ -1288,6 +1301,18 @@ mod tests {
         assert!(!fp.problems.is_empty());
         assert!(!fp.title_problems.is_empty());
         assert!(fp.terms.iter().any(|(h, _)| *h == term_hash("搅拌站")));
+    }
+
+    #[test]
+    fn a_company_is_named_without_its_trade() {
+        let cores = |text: &str| -> Vec<String> {
+            let fp = analyzer().fingerprint(&order("1", "", text), "s");
+            fp.places.iter().map(|p| p.core.clone()).collect()
+        };
+        assert_eq!(cores("来电称，湘和建筑工程有限责任公司拖欠工资"), ["湘和"]);
+        assert_eq!(cores("湘和公司的包工头拖欠三名工人的工资"), ["湘和"]);
+        // A trade with no name before it names no company.
+        assert!(cores("来电称，建筑工程有限公司拖欠工资").is_empty());
     }
 
     #[test]

@@ -613,6 +613,16 @@ pub(crate) fn is_weak_name_boundary(c: char) -> bool {
     matches!(c, '和' | '都' | '前' | '后' | '外' | '内' | '来')
 }
 
+/// Whether `before`, the text before a weak boundary character, ends with exactly one
+/// character that can begin a name: a character that is no boundary, with a boundary (or
+/// nothing) before it.
+fn second_of_name(before: &str) -> bool {
+    let mut rest = before.chars().rev();
+    let first = rest.next();
+    first.is_some_and(|c| is_cjk(c) && !is_name_boundary(c))
+        && rest.next().is_none_or(is_name_boundary)
+}
+
 /// Characters at which a place name stops when read leftwards from its suffix: administrative
 /// units, function words, pronouns and positions.
 fn is_name_boundary(c: char) -> bool {
@@ -912,6 +922,11 @@ impl PlaceFinder {
                             .chars()
                             .next_back()
                             .is_none_or(|p| is_name_boundary(p) && !is_weak_name_boundary(p))
+                } else if kind == PlaceKind::Company && is_weak_name_boundary(c) {
+                    // A company's name holds it only as its second character, after one that
+                    // begins the name: "湘和公司", "，湘和建筑工程有限公司"; not "员工和公司"
+                    // or "社区和物业".
+                    !second_of_name(&text[..prev_end + i])
                 } else {
                     is_name_boundary(c)
                 };
@@ -1500,6 +1515,27 @@ mod tests {
             cores("我是雍雅苑的业主"),
             vec![(PlaceKind::Residential, "雍雅".into())]
         );
+    }
+
+    #[test]
+    fn company_names_hold_function_characters_only_as_their_second() {
+        assert_eq!(
+            cores("湘和公司的包工头拖欠工资"),
+            vec![(PlaceKind::Company, "湘和".into())]
+        );
+        assert_eq!(
+            cores("来电称，湘和建筑工程有限公司拖欠工资"),
+            vec![(PlaceKind::Company, "湘和建筑工程".into())]
+        );
+        // Between words, 和 is "and".
+        for text in ["员工和公司签了合同", "找了社区和物业", "业主和物业协商"]
+        {
+            assert!(
+                !cores(text).iter().any(|(_, c)| c.contains('和')),
+                "{text}: {:?}",
+                cores(text)
+            );
+        }
     }
 
     #[test]
