@@ -35,7 +35,7 @@ pub fn term_hash(term: &str) -> TermHash {
 const TITLE_TERM_WEIGHT: f32 = 2.0;
 
 /// Bumped whenever a code change alters what fingerprints hold, so stored ones are rebuilt.
-const ANALYZER_REVISION: u32 = 9;
+const ANALYZER_REVISION: u32 = 10;
 
 /// Cap on the characters of text used for matching; the full text is kept in outputs.
 pub const DEFAULT_MAX_MATCH_CHARS: usize = 4000;
@@ -326,6 +326,11 @@ impl Analyzer {
         text.hash(&mut key);
         address.hash(&mut key);
 
+        let lead_problems = if title_problems.is_empty() {
+            &opening_problems
+        } else {
+            &title_problems
+        };
         let counter_stance = {
             let head: &str = if title.is_empty() {
                 cap_chars(&text, 60)
@@ -345,6 +350,16 @@ impl Analyzer {
                     let after = cap_chars(&head[m.end()..], 12);
                     ENFORCEMENT_WORDS.iter().any(|w| after.contains(w))
                 }
+            })
+            // Some problems have two sides whose letters say which they are on without
+            // saying 反对: a lift's neighbours write of their light and privacy. Only where
+            // the order is about that problem (its title or opening raises it), not where a
+            // long letter mentions it among others.
+            || lead_problems.iter().any(|&p| {
+                let id = self.problems.id(p);
+                PROBLEM_COUNTER_CUES.iter().any(|(class, cues)| {
+                    *class == id && cues.iter().any(|c| title.contains(c) || text.contains(c))
+                })
             })
         };
         let title = strip_title_template(&title);
@@ -797,6 +812,25 @@ const COUNTER_STANCE_CUES: &[&str] = &[
     "要求恢复",
     "不能牺牲",
 ];
+
+/// Per problem class, what only its counter side writes, anywhere in the order: those who
+/// live beside a retrofitted lift shaft write of their light, their privacy and their losses;
+/// those who want the lift write of old neighbours and blocked approvals.
+const PROBLEM_COUNTER_CUES: &[(&str, &[&str])] = &[(
+    "elevator_retrofit",
+    &[
+        "采光",
+        "隐私",
+        "用不上电梯",
+        "承受损失",
+        "暂停加装",
+        "未经同意",
+        "没有征得",
+        "未征得",
+        "侵害低层",
+        "贬值",
+    ],
+)];
 
 /// Who, just before a counter cue, makes it someone else's pushing back ("一楼反对").
 const THIRD_PARTIES: &[&str] = &[
@@ -1263,6 +1297,27 @@ mod tests {
         assert!(counter("加装电梯不能牺牲一楼住户的权益"));
         assert!(!counter("老旧小区加装电梯一楼反对就办不成吗"));
         assert!(!counter("个别住户反对加装电梯怎么办"));
+    }
+
+    #[test]
+    fn a_lifts_neighbours_are_its_counter_side_without_saying_so() {
+        let a = analyzer();
+        let counter =
+            |title: &str, text: &str| a.fingerprint(&order("x", title, text), "").counter_stance;
+        assert!(counter(
+            "",
+            "3号楼加装电梯井道离窗户太近，侵犯隐私，请求处理"
+        ));
+        assert!(counter("加装电梯影响采光", "电梯井挡在卧室窗前"));
+        assert!(!counter(
+            "加装电梯受阻",
+            "单元大多数住户都同意，家里有八十多岁的老人行动不便"
+        ));
+        // A letter about a blocked sewer that also mentions a lift's shade is about the sewer.
+        assert!(!counter(
+            "下水道堵塞",
+            "二十栋的下水管道堵塞，污水漫到路面上。另外，加装电梯挡住了采光。"
+        ));
     }
 
     #[test]
