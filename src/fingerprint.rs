@@ -35,7 +35,7 @@ pub fn term_hash(term: &str) -> TermHash {
 const TITLE_TERM_WEIGHT: f32 = 2.0;
 
 /// Bumped whenever a code change alters what fingerprints hold, so stored ones are rebuilt.
-const ANALYZER_REVISION: u32 = 10;
+const ANALYZER_REVISION: u32 = 11;
 
 /// Cap on the characters of text used for matching; the full text is kept in outputs.
 pub const DEFAULT_MAX_MATCH_CHARS: usize = 4000;
@@ -554,8 +554,10 @@ impl Analyzer {
                 named = head;
             }
         }
-        if matches!(place.kind, PlaceKind::Residential | PlaceKind::Company)
-            && named.len() == 2
+        if matches!(
+            place.kind,
+            PlaceKind::Residential | PlaceKind::Company | PlaceKind::Road
+        ) && named.len() == 2
             && named
                 .iter()
                 .all(|w| w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
@@ -573,10 +575,13 @@ impl Analyzer {
         let generic_end = |w: &str| {
             if w.chars().count() == 1 {
                 tok.is_stopword(w)
-                    && !(matches!(place.kind, PlaceKind::Residential | PlaceKind::Company)
-                        && w.chars()
-                            .next()
-                            .is_some_and(crate::text::extract::is_weak_name_boundary))
+                    && !(matches!(
+                        place.kind,
+                        PlaceKind::Residential | PlaceKind::Company | PlaceKind::Road
+                    ) && w
+                        .chars()
+                        .next()
+                        .is_some_and(crate::text::extract::is_weak_name_boundary))
             } else {
                 generic(w)
             }
@@ -1356,6 +1361,14 @@ mod tests {
         assert!(!fp.problems.is_empty());
         assert!(!fp.title_problems.is_empty());
         assert!(fp.terms.iter().any(|(h, _)| *h == term_hash("搅拌站")));
+    }
+
+    #[test]
+    fn two_common_characters_name_a_road() {
+        // jieba counts 芙 and 湘 each in the thousands; together they are no word.
+        let fp = analyzer().fingerprint(&order("1", "", "芙湘南路临街的饭店油烟直排"), "s");
+        let cores: Vec<&str> = fp.places.iter().map(|p| p.core.as_str()).collect();
+        assert_eq!(cores, ["芙湘"]);
     }
 
     #[test]

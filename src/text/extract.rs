@@ -714,7 +714,7 @@ const CORE_STOP_WORDS: &[&str] = &[
     "还是", "就是", "发现", "反映", "投诉", "举报", "希望", "要求", "导致", "造成", "由于", "因为",
     "所以", "但是", "而且", "位于", "靠近", "紧邻", "关于", "整改", "处理", "解决", "建设", "修建",
     "新建", "所在", "所属", "周围", "小区", "沿线", "家住", "住户", "租户", "商户", "请问", "咨询",
-    "请求", "强烈", "严重", "责令", "修通", "修好", "能否",
+    "请求", "强烈", "严重", "责令", "修通", "修好", "能否", "上班", "下班", "回家", "上学", "放学",
 ];
 
 fn core_stops() -> &'static AhoCorasick {
@@ -914,7 +914,9 @@ impl PlaceFinder {
             let before = &text[prev_end..m.start()];
             let mut core_start = m.start();
             for (chars, (i, c)) in before.char_indices().rev().enumerate() {
-                let stops = if kind == PlaceKind::Residential && is_weak_name_boundary(c) {
+                let stops = if matches!(kind, PlaceKind::Residential | PlaceKind::Road)
+                    && is_weak_name_boundary(c)
+                {
                     // Right before the suffix it is the name's (洲和花园); further left only
                     // where it begins the name (住在和亭公寓), not between words (庄稼和果园).
                     chars > 0
@@ -1515,6 +1517,28 @@ mod tests {
             cores("我是雍雅苑的业主"),
             vec![(PlaceKind::Residential, "雍雅".into())]
         );
+    }
+
+    #[test]
+    fn road_names_may_hold_function_characters() {
+        assert_eq!(
+            cores("景枕和路公交站旁边的路灯"),
+            vec![(PlaceKind::Road, "景枕和".into())]
+        );
+        assert_eq!(
+            cores("站前中路转角附近的路灯"),
+            vec![(PlaceKind::Road, "站前".into())]
+        );
+        // Between two roads, 和 is "and".
+        assert_eq!(
+            cores("枫阳北路和兰墅路交叉口"),
+            vec![
+                (PlaceKind::Road, "兰墅".into()),
+                (PlaceKind::Road, "枫阳".into())
+            ]
+        );
+        // The way to work is no road.
+        assert!(cores("每天上班路过那里").is_empty());
     }
 
     #[test]
