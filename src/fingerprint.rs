@@ -35,7 +35,7 @@ pub fn term_hash(term: &str) -> TermHash {
 const TITLE_TERM_WEIGHT: f32 = 2.0;
 
 /// Bumped whenever a code change alters what fingerprints hold, so stored ones are rebuilt.
-const ANALYZER_REVISION: u32 = 11;
+const ANALYZER_REVISION: u32 = 12;
 
 /// Cap on the characters of text used for matching; the full text is kept in outputs.
 pub const DEFAULT_MAX_MATCH_CHARS: usize = 4000;
@@ -556,7 +556,11 @@ impl Analyzer {
         }
         if matches!(
             place.kind,
-            PlaceKind::Residential | PlaceKind::Company | PlaceKind::Road
+            PlaceKind::Residential
+                | PlaceKind::Company
+                | PlaceKind::Road
+                | PlaceKind::School
+                | PlaceKind::Village
         ) && named.len() == 2
             && named
                 .iter()
@@ -1364,11 +1368,15 @@ mod tests {
     }
 
     #[test]
-    fn two_common_characters_name_a_road() {
+    fn two_common_characters_name_a_road_or_a_school() {
         // jieba counts 芙 and 湘 each in the thousands; together they are no word.
         let fp = analyzer().fingerprint(&order("1", "", "芙湘南路临街的饭店油烟直排"), "s");
         let cores: Vec<&str> = fp.places.iter().map(|p| p.core.as_str()).collect();
         assert_eq!(cores, ["芙湘"]);
+        // And a school: 湾 and 河 are common alone.
+        let fp = analyzer().fingerprint(&order("2", "湾河中学校门口缺乏护学岗", ""), "s");
+        let cores: Vec<&str> = fp.places.iter().map(|p| p.core.as_str()).collect();
+        assert_eq!(cores, ["湾河"]);
     }
 
     #[test]
