@@ -242,7 +242,7 @@ impl Analyzer {
             let count = counts.entry(h).or_default();
             if *count == 0.0 {
                 on_term(h, w);
-                if memo.is_entity_word(w, |w| self.is_entity_word(w)) {
+                if memo.is_entity_word(h, w, |w| self.is_entity_word(w)) {
                     entity_terms.push((h, 0.0));
                 }
             }
@@ -411,8 +411,9 @@ type CleanedPlace = (PlaceKind, Box<str>, Option<(String, String)>);
 /// memo per rayon task.
 #[derive(Debug, Default)]
 pub(crate) struct FingerprintMemo {
-    /// [`Analyzer::is_entity_word`], by word.
-    entity_word: FxHashMap<Box<str>, bool>,
+    /// [`Analyzer::is_entity_word`], by the word's hash: terms are known by their hash
+    /// everywhere else too, and a hash is cheaper to look up than the word.
+    entity_word: FxHashMap<TermHash, bool>,
     /// [`Analyzer::clean_place`], by the name as found, then kind and core as found: the
     /// cleaned name and core, or `None` if it is no place.
     clean: FxHashMap<Box<str>, Vec<CleanedPlace>>,
@@ -425,13 +426,13 @@ pub(crate) struct FingerprintMemo {
 }
 
 impl FingerprintMemo {
-    fn is_entity_word(&mut self, word: &str, judge: impl FnOnce(&str) -> bool) -> bool {
-        if let Some(&yes) = self.entity_word.get(word) {
-            return yes;
-        }
-        let yes = judge(word);
-        self.entity_word.insert(word.into(), yes);
-        yes
+    fn is_entity_word(
+        &mut self,
+        h: TermHash,
+        word: &str,
+        judge: impl FnOnce(&str) -> bool,
+    ) -> bool {
+        *self.entity_word.entry(h).or_insert_with(|| judge(word))
     }
 
     fn clean_place(&mut self, place: &mut Place, clean: impl FnOnce(&mut Place) -> bool) -> bool {
