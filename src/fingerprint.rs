@@ -440,18 +440,23 @@ impl FingerprintMemo {
             v.iter()
                 .find(|(kind, core, _)| *kind == place.kind && **core == *place.core)
         });
-        let cleaned = match known {
-            Some((_, _, cleaned)) => cleaned.clone(),
-            None => {
-                let mut p = place.clone();
-                let cleaned = clean(&mut p).then_some((p.name, p.core));
-                self.clean
-                    .entry(place.name.as_str().into())
-                    .or_default()
-                    .push((place.kind, place.core.as_str().into(), cleaned.clone()));
-                cleaned
-            }
-        };
+        if let Some((_, _, cleaned)) = known {
+            // Into the place's own strings: most places come out as they went in.
+            return match cleaned {
+                Some((name, core)) => {
+                    place.name.clone_from(name);
+                    place.core.clone_from(core);
+                    true
+                }
+                None => false,
+            };
+        }
+        let mut p = place.clone();
+        let cleaned = clean(&mut p).then_some((p.name, p.core));
+        self.clean
+            .entry(place.name.as_str().into())
+            .or_default()
+            .push((place.kind, place.core.as_str().into(), cleaned.clone()));
         match cleaned {
             Some((name, core)) => {
                 place.name = name;
@@ -858,6 +863,10 @@ fn minute_of(t: NaiveDateTime) -> i64 {
 }
 
 fn cap_chars(s: &str, max: usize) -> &str {
+    // No more bytes than the cap, so no more characters: most texts are spared the count.
+    if s.len() <= max {
+        return s;
+    }
     match s.char_indices().nth(max) {
         Some((i, _)) => &s[..i],
         None => s,
