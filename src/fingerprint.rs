@@ -242,7 +242,7 @@ impl Analyzer {
             let count = counts.entry(h).or_default();
             if *count == 0.0 {
                 on_term(h, w);
-                if memo.is_entity_word(w, |w| self.is_entity_word(w)) {
+                if memo.is_entity_word(h, w, |w| self.is_entity_word(w)) {
                     entity_terms.push((h, 0.0));
                 }
             }
@@ -426,8 +426,9 @@ type CleanedPlace = (PlaceKind, Box<str>, Option<(String, String)>);
 /// memo per rayon task.
 #[derive(Debug, Default)]
 pub(crate) struct FingerprintMemo {
-    /// [`Analyzer::is_entity_word`], by word.
-    entity_word: FxHashMap<Box<str>, bool>,
+    /// [`Analyzer::is_entity_word`], by the word's hash: terms are known by their hash
+    /// everywhere else too, and a hash is cheaper to look up than the word.
+    entity_word: FxHashMap<TermHash, bool>,
     /// [`Analyzer::clean_place`], by the name as found, then kind and core as found: the
     /// cleaned name and core, or `None` if it is no place.
     clean: FxHashMap<Box<str>, Vec<CleanedPlace>>,
@@ -440,13 +441,13 @@ pub(crate) struct FingerprintMemo {
 }
 
 impl FingerprintMemo {
-    fn is_entity_word(&mut self, word: &str, judge: impl FnOnce(&str) -> bool) -> bool {
-        if let Some(&yes) = self.entity_word.get(word) {
-            return yes;
-        }
-        let yes = judge(word);
-        self.entity_word.insert(word.into(), yes);
-        yes
+    fn is_entity_word(
+        &mut self,
+        h: TermHash,
+        word: &str,
+        judge: impl FnOnce(&str) -> bool,
+    ) -> bool {
+        *self.entity_word.entry(h).or_insert_with(|| judge(word))
     }
 
     fn clean_place(&mut self, place: &mut Place, clean: impl FnOnce(&mut Place) -> bool) -> bool {
@@ -454,18 +455,23 @@ impl FingerprintMemo {
             v.iter()
                 .find(|(kind, core, _)| *kind == place.kind && **core == *place.core)
         });
-        let cleaned = match known {
-            Some((_, _, cleaned)) => cleaned.clone(),
-            None => {
-                let mut p = place.clone();
-                let cleaned = clean(&mut p).then_some((p.name, p.core));
-                self.clean
-                    .entry(place.name.as_str().into())
-                    .or_default()
-                    .push((place.kind, place.core.as_str().into(), cleaned.clone()));
-                cleaned
-            }
-        };
+        if let Some((_, _, cleaned)) = known {
+            // Into the place's own strings: most places come out as they went in.
+            return match cleaned {
+                Some((name, core)) => {
+                    place.name.clone_from(name);
+                    place.core.clone_from(core);
+                    true
+                }
+                None => false,
+            };
+        }
+        let mut p = place.clone();
+        let cleaned = clean(&mut p).then_some((p.name, p.core));
+        self.clean
+            .entry(place.name.as_str().into())
+            .or_default()
+            .push((place.kind, place.core.as_str().into(), cleaned.clone()));
         match cleaned {
             Some((name, core)) => {
                 place.name = name;
@@ -913,6 +919,10 @@ fn minute_of(t: NaiveDateTime) -> i64 {
 }
 
 fn cap_chars(s: &str, max: usize) -> &str {
+    // No more bytes than the cap, so no more characters: most texts are spared the count.
+    if s.len() <= max {
+        return s;
+    }
     match s.char_indices().nth(max) {
         Some((i, _)) => &s[..i],
         None => s,

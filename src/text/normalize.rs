@@ -118,13 +118,24 @@ impl Normalizer {
         fold_chars(text, &self.t2s, out);
         let p = self.patterns;
         let mut s = std::mem::take(out);
-        for re in [&p.url, &p.mention, &p.media_tag] {
-            if let std::borrow::Cow::Owned(o) = re.replace_all(&s, " ") {
+        // Each pattern needs a byte most texts lack: those are spared the regex search.
+        let has = |s: &str, b: u8| memchr::memchr(b, s.as_bytes()).is_some();
+        if s.contains("http") || s.contains("www.") {
+            if let std::borrow::Cow::Owned(o) = p.url.replace_all(&s, " ") {
                 s = o;
             }
         }
-        if let std::borrow::Cow::Owned(o) = p.topic.replace_all(&s, " $1 ") {
-            s = o;
+        for (re, b) in [(&p.mention, b'@'), (&p.media_tag, b'[')] {
+            if has(&s, b) {
+                if let std::borrow::Cow::Owned(o) = re.replace_all(&s, " ") {
+                    s = o;
+                }
+            }
+        }
+        if has(&s, b'#') {
+            if let std::borrow::Cow::Owned(o) = p.topic.replace_all(&s, " $1 ") {
+                s = o;
+            }
         }
         // Only runs of 7 or more digits are masked: a text with fewer digits keeps them all,
         // and most texts are spared the scan for runs.
@@ -169,23 +180,32 @@ impl Normalizer {
 
 /// Character-level folding: width, script, case, white space and symbols.
 fn fold_chars(text: &str, t2s: &CharMap, out: &mut String) {
-    for c in text.chars() {
-        let c = match c {
+    out.reserve(text.len());
+    // Most characters come out as they went in: runs of them are copied whole.
+    let mut kept = 0;
+    for (i, c) in text.char_indices() {
+        let folded = match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '\u{3000}' => ' ',
             '【' | '〔' => '[',
             '】' | '〕' => ']',
             _ => c,
         };
-        let c = t2s.get(c).unwrap_or(c);
-        if c.is_ascii_uppercase() {
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_whitespace() || c.is_control() || is_decoration(c) {
-            out.push(' ');
+        let folded = t2s.get(folded).unwrap_or(folded);
+        let folded = if folded.is_ascii_uppercase() {
+            folded.to_ascii_lowercase()
+        } else if folded.is_whitespace() || folded.is_control() || is_decoration(folded) {
+            ' '
         } else {
-            out.push(c);
+            folded
+        };
+        if folded != c {
+            out.push_str(&text[kept..i]);
+            out.push(folded);
+            kept = i + c.len_utf8();
         }
     }
+    out.push_str(&text[kept..]);
 }
 
 /// Emoji, pictographs, dingbats, variation selectors and joiners: mood, not content.
@@ -197,17 +217,13 @@ fn is_decoration(c: char) -> bool {
 
 fn collapse_spaces(s: &str, out: &mut String) {
     out.clear();
-    let mut pending_space = false;
-    for c in s.chars() {
-        if c == ' ' {
-            pending_space = !out.is_empty();
-        } else {
-            if pending_space {
-                out.push(' ');
-                pending_space = false;
-            }
-            out.push(c);
+    out.reserve(s.len());
+    // Copies each run of non-spaces whole, with one space before it unless it starts `out`.
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
         }
+        out.push_str(word);
     }
 }
 
