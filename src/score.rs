@@ -25,7 +25,13 @@ pub struct ScoreWeights {
     /// Subtracted when both name places of one kind and none of them agree.
     pub place_conflict: f32,
     /// Subtracted when both name identifying places, of different kinds, and none agree.
+    /// More than `place_unknown`: two places named are more evidence of two problems than
+    /// none, less than two places of one kind (a 小区 can hold the school it complains of).
     pub place_conflict_soft: f32,
+    /// Subtracted instead of `place_conflict_soft` where the places of different kinds are a
+    /// home and what troubles it (a 小区 or village, and a site, a company or a shop): the
+    /// victims name where they live, others name the source.
+    pub place_neighbours: f32,
     /// Subtracted when both name cities, districts or towns, none shared, and no place agrees.
     pub admin_conflict: f32,
     /// Subtracted when neither agreement nor conflict of places can be seen.
@@ -60,7 +66,8 @@ impl Default for ScoreWeights {
             text: 0.75,
             place_agree: 0.3,
             place_conflict: 0.45,
-            place_conflict_soft: 0.15,
+            place_conflict_soft: 0.3,
+            place_neighbours: 0.15,
             place_unknown: 0.2,
             admin_conflict: 0.3,
             problem_agree: 0.25,
@@ -216,6 +223,8 @@ struct Parts {
     place: Option<(PlaceMatch, f32)>,
     place_conflict: Option<(usize, usize)>,
     place_conflict_soft: bool,
+    /// The soft conflict is between a home and a source of trouble.
+    place_neighbours: bool,
     admin_conflict: bool,
     problem_shared: usize,
     problem_weak: bool,
@@ -422,7 +431,11 @@ impl Scorer {
             // without being one problem, so the text must carry the match.
             s -= w.place_unknown;
         } else if p.place_conflict_soft {
-            s -= w.place_conflict_soft;
+            s -= if p.place_neighbours {
+                w.place_neighbours
+            } else {
+                w.place_conflict_soft
+            };
         } else if p.place_conflict.is_some() {
             s -= w.place_conflict;
         }
@@ -523,6 +536,7 @@ fn parts_with(
     let mut best: Option<(PlaceMatch, f32)> = None;
     let mut conflict: Option<(usize, usize)> = None;
     let mut cross_kind: Option<(usize, usize)> = None;
+    let mut neighbours: Option<(usize, usize)> = None;
     // One road at two house numbers: two addresses ("沙湾路88号", "沙湾路126号").
     let mut numbers_differ: Option<(usize, usize)> = None;
     let mut roads_differ: Option<(usize, usize)> = None;
@@ -552,7 +566,11 @@ fn parts_with(
             } else if pa.kind == pb.kind && is_identifying(pa.kind) {
                 conflict.get_or_insert((i, j));
             } else if is_identifying(pa.kind) && is_identifying(pb.kind) {
-                cross_kind.get_or_insert((i, j));
+                if home_and_source(pa.kind, pb.kind) {
+                    neighbours.get_or_insert((i, j));
+                } else {
+                    cross_kind.get_or_insert((i, j));
+                }
             } else if pa.kind == PlaceKind::Road && pb.kind == PlaceKind::Road {
                 roads_differ.get_or_insert((i, j));
             }
@@ -641,7 +659,12 @@ fn parts_with(
     // names it; how strongly depends on how rare they are in this corpus.
     // Not where each names its own place of another kind (蔡湾村 and 樟江御府): rare words
     // both share then say what happened, not where.
-    if best.is_none() && conflict.is_none() && cross_kind.is_none() && !admin_conflict {
+    if best.is_none()
+        && conflict.is_none()
+        && cross_kind.is_none()
+        && neighbours.is_none()
+        && !admin_conflict
+    {
         let (overlap, smaller_mass) = shared_entity_idf(a, b);
         let strength = shared_names_strength(overlap, smaller_mass);
         if strength > 0.0 {
@@ -656,10 +679,14 @@ fn parts_with(
             conflict = None;
         }
     }
-    let (place_conflict, place_conflict_soft) = match (best, conflict) {
-        (Some(_), _) => (None, false),
-        (None, Some(c)) => (Some(c), false),
-        (None, None) => (cross_kind, cross_kind.is_some()),
+    let (place_conflict, place_conflict_soft, place_neighbours) = match (best, conflict) {
+        (Some(_), _) => (None, false, false),
+        (None, Some(c)) => (Some(c), false, false),
+        (None, None) => match (cross_kind, neighbours) {
+            (Some(c), _) => (Some(c), true, false),
+            (None, Some(n)) => (Some(n), true, true),
+            (None, None) => (None, false, false),
+        },
     };
 
     // The title names the main problem: where both titles raise one, they decide, and a
@@ -699,6 +726,7 @@ fn parts_with(
         place: best,
         place_conflict,
         place_conflict_soft,
+        place_neighbours,
         problem_shared: shared,
         problem_weak,
         problem_conflict,
@@ -1036,6 +1064,15 @@ fn kind_weight(kind: PlaceKind) -> f32 {
 
 /// Kinds that name the same sort of thing under different suffixes (a 小区 is often called by
 /// its developer's project name, a 工地 by its company).
+/// Whether one kind is a home (a 小区, a village) and the other what troubles homes (a site,
+/// a company, a shop).
+fn home_and_source(a: PlaceKind, b: PlaceKind) -> bool {
+    use PlaceKind::*;
+    let home = |k| matches!(k, Residential | Village);
+    let source = |k| matches!(k, Site | Company | Business);
+    home(a) && source(b) || source(a) && home(b)
+}
+
 fn compatible(a: PlaceKind, b: PlaceKind) -> bool {
     use PlaceKind::*;
     matches!(
@@ -1182,6 +1219,34 @@ mod tests {
             "{why:?}"
         );
         assert!(main > side, "{main} vs {side}");
+    }
+
+    #[test]
+    fn a_home_and_what_troubles_it_conflict_less_than_other_kinds() {
+        // Victims name where they live, others the site: that costs less than a school
+        // against a 小区, though both are places of different kinds.
+        let f = fps(&[
+            "芷兰湾小区旁边夜间施工打桩，吵得睡不着",
+            "恒澄工地夜间施工打桩，吵得睡不着",
+            "禄舍中学夜间施工打桩，吵得睡不着",
+        ]);
+        let s = Scorer::default();
+        let (home_site, why) = s.explain(&f[0], &f[1], analyzer().problems());
+        assert!(
+            matches!(why.place, PlaceEvidence::Conflict { firm: false, .. }),
+            "{why:?}"
+        );
+        let (home_school, why) = s.explain(&f[0], &f[2], analyzer().problems());
+        assert!(
+            matches!(why.place, PlaceEvidence::Conflict { firm: false, .. }),
+            "{why:?}"
+        );
+        let w = ScoreWeights::default();
+        let gap = w.place_conflict_soft - w.place_neighbours;
+        assert!(
+            (home_site - home_school - gap).abs() < 0.05,
+            "{home_site} vs {home_school}"
+        );
     }
 
     #[test]
