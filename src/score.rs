@@ -714,10 +714,15 @@ fn parts_with(
                 .any(|x| agrees(x) && lead.binary_search(x).is_ok())
     };
     let side_remark = !titles_decide && shared > 0 && (off_lead(la) || off_lead(lb));
+    // Where what they share is a side remark of both, their main problems differ: a letter
+    // about school places that lists fire risks among a dozen others, and a call about
+    // charging e-bikes in the corridor that names the fire risk.
+    let leads_differ = side_remark && off_lead(la) && off_lead(lb);
     let shared = if side_remark { 0 } else { shared };
+    let problem_conflict = problem_conflict || leads_differ;
     // A generic class ("noise") agrees only where a specific one cannot decide.
-    let problem_weak =
-        side_remark || shared == 0 && !problem_conflict && weakly_shared(a, b).next().is_some();
+    let problem_weak = side_remark && !leads_differ
+        || shared == 0 && !problem_conflict && weakly_shared(a, b).next().is_some();
 
     Parts {
         text,
@@ -1219,6 +1224,28 @@ mod tests {
             "{why:?}"
         );
         assert!(main > side, "{main} vs {side}");
+    }
+
+    #[test]
+    fn side_remarks_of_both_are_no_shared_problem() {
+        let f = fps(&[
+            "澄园里楼道里天天有人给电动车充电，飞线充电。消防安全隐患大，请物业清理",
+            "希望澄园里旁边建公办学校，孩子上学难，学位紧张。另外小区消防安全隐患也多，电梯也老化",
+            "澄园里电动车在楼道充电，消防安全隐患很大，请物业管一管",
+        ]);
+        let s = Scorer::default();
+        // Each names the fire risk only beside its own main problem: they disagree.
+        let (_, why) = s.explain(&f[0], &f[1], analyzer().problems());
+        assert!(
+            matches!(why.problem, ProblemEvidence::Conflict { firm: false, .. }),
+            "{why:?}"
+        );
+        // Two calls about the charging agree in full.
+        let (_, why) = s.explain(&f[0], &f[2], analyzer().problems());
+        assert!(
+            matches!(why.problem, ProblemEvidence::Agree { weak: false, .. }),
+            "{why:?}"
+        );
     }
 
     #[test]
