@@ -35,7 +35,7 @@ pub fn term_hash(term: &str) -> TermHash {
 const TITLE_TERM_WEIGHT: f32 = 2.0;
 
 /// Bumped whenever a code change alters what fingerprints hold, so stored ones are rebuilt.
-const ANALYZER_REVISION: u32 = 12;
+const ANALYZER_REVISION: u32 = 13;
 
 /// Cap on the characters of text used for matching; the full text is kept in outputs.
 pub const DEFAULT_MAX_MATCH_CHARS: usize = 4000;
@@ -332,6 +332,10 @@ impl Analyzer {
             &title_problems
         };
         let counter_stance = {
+            // Against a base station or a refuse station, opposing is the complaint itself.
+            let opposing_is_the_complaint = lead_problems
+                .iter()
+                .any(|&p| OPPOSED_FACILITIES.contains(&self.problems.id(p)));
             let head: &str = if title.is_empty() {
                 cap_chars(&text, 60)
             } else {
@@ -341,7 +345,17 @@ impl Analyzer {
             // seen, as searching for each in turn sees them).
             counter_cues().find_overlapping_iter(head).any(|m| {
                 let at = m.start();
-                if m.pattern().as_usize() < COUNTER_STANCE_CUES.len() {
+                let cue = m.pattern().as_usize();
+                if cue < COUNTER_STANCE_CUES.len() {
+                    if opposing_is_the_complaint && cue < OPPOSITION_CUES {
+                        return false;
+                    }
+                    // "要求恢复原状" of an illegal building is the complaint's own demand.
+                    if COUNTER_STANCE_CUES[cue] == "要求恢复"
+                        && ["原状", "原貌"].iter().any(|w| head[m.end()..].starts_with(w))
+                    {
+                        return false;
+                    }
                     // "一楼反对就办不成吗", "个别住户反对": others push back, the writer
                     // asks for the thing.
                     let start = head[..at].char_indices().rev().nth(3).map_or(0, |(i, _)| i);
@@ -809,7 +823,7 @@ const GENERIC_CORE_WORDS: &[&str] = &[
 ];
 
 /// Cues in a title or opening that an order pushes back against a demand or an enforcement
-/// rather than raising the complaint itself.
+/// rather than raising the complaint itself. The first [`OPPOSITION_CUES`] only say "against".
 const COUNTER_STANCE_CUES: &[&str] = &[
     "反对",
     "不同意",
@@ -843,9 +857,19 @@ const PROBLEM_COUNTER_CUES: &[(&str, &[&str])] = &[(
         "没有征得",
         "未征得",
         "侵害低层",
+        "权益被",
+        "楼道结构",
         "贬值",
     ],
 )];
+
+/// How many of [`COUNTER_STANCE_CUES`], from the first, only say "against": no counter cue
+/// where being against is the complaint ([`OPPOSED_FACILITIES`]).
+const OPPOSITION_CUES: usize = 3;
+
+/// Problem classes whose complaint is to oppose a facility (反对安装基站, 反对建垃圾站): there
+/// "反对" is the usual demand, not its counter.
+const OPPOSED_FACILITIES: &[&str] = &["radiation_facility", "garbage_facility"];
 
 /// Who, just before a counter cue, makes it someone else's pushing back ("一楼反对").
 const THIRD_PARTIES: &[&str] = &[
@@ -1328,6 +1352,7 @@ mod tests {
             "3号楼加装电梯井道离窗户太近，侵犯隐私，请求处理"
         ));
         assert!(counter("加装电梯影响采光", "电梯井挡在卧室窗前"));
+        assert!(counter("", "23栋加装电梯项目施工破坏了楼道结构"));
         assert!(!counter(
             "加装电梯受阻",
             "单元大多数住户都同意，家里有八十多岁的老人行动不便"
@@ -1337,6 +1362,21 @@ mod tests {
             "下水道堵塞",
             "二十栋的下水管道堵塞，污水漫到路面上。另外，加装电梯挡住了采光。"
         ));
+    }
+
+    #[test]
+    fn opposing_a_facility_or_restoring_a_building_is_the_complaint_itself() {
+        let a = analyzer();
+        let counter =
+            |title: &str, text: &str| a.fingerprint(&order("x", title, text), "").counter_stance;
+        // Residents against a base station complain; they do not push back.
+        assert!(!counter("反对安装基站", "楼顶的基站没有征求业主意见就安装"));
+        // Asking that an illegal roof room be taken down is the complaint's own demand.
+        assert!(!counter("", "七栋一楼居民在楼顶搭建阳光房，要求恢复原状"));
+        // Asking for the dancing ground back pushes back against closing it.
+        assert!(counter("要求恢复广场舞场地", "广场被围起来了"));
+        // 反对 still marks the counter side of a lift.
+        assert!(counter("反对加装电梯", "电梯井挡在窗前"));
     }
 
     #[test]
