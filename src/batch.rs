@@ -428,6 +428,7 @@ impl Deduper {
         let threshold = self.config.threshold;
         // Edges at the threshold, and anchored pairs a little under it: those may still tie
         // a straggler to its group (cluster::attach_stragglers). One list serves both.
+        let floor = threshold.min(STRAGGLERS.min_pair);
         let walk = locality_order(&rep_fps);
         let (edges, pair_count) = walk
             .par_iter()
@@ -451,12 +452,17 @@ impl Deduper {
                         }
                         count += 1;
                         let other = if a == doc { b } else { a };
-                        let (score, anchored) = self.scorer.score_anchored_against(
+                        // Pairs scoring under `floor` are neither edges nor straggler ties:
+                        // the scorer may drop them without reading their places.
+                        let Some((score, anchored)) = self.scorer.score_anchored_against(
                             &side,
                             rep_fps[a as usize],
                             rep_fps[b as usize],
                             rep_fps[other as usize],
-                        );
+                            floor,
+                        ) else {
+                            continue;
+                        };
                         if score >= threshold || (anchored && score >= STRAGGLERS.min_pair) {
                             edges.push(Edge {
                                 a,
