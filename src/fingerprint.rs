@@ -107,6 +107,10 @@ pub struct Analyzer {
     problems: ProblemLexicon,
     places: PlaceFinder,
     max_match_chars: usize,
+    /// [`OPPOSED_FACILITIES`] as classes of `problems`, sorted.
+    opposed_facilities: Vec<ProblemId>,
+    /// [`PROBLEM_COUNTER_CUES`] by class of `problems`.
+    problem_counter_cues: Vec<(ProblemId, &'static [&'static str])>,
 }
 
 impl Analyzer {
@@ -117,12 +121,24 @@ impl Analyzer {
 
     /// An analyzer around a tokenizer built elsewhere (with a user dictionary, say).
     pub fn with_tokenizer(tokenizer: Tokenizer) -> Analyzer {
+        let problems = ProblemLexicon::shipped();
+        let mut opposed_facilities: Vec<ProblemId> = OPPOSED_FACILITIES
+            .iter()
+            .filter_map(|id| problems.class(id))
+            .collect();
+        opposed_facilities.sort_unstable();
+        let problem_counter_cues = PROBLEM_COUNTER_CUES
+            .iter()
+            .filter_map(|(id, cues)| Some((problems.class(id)?, *cues)))
+            .collect();
         Analyzer {
             normalizer: Normalizer::new(),
             tokenizer,
-            problems: ProblemLexicon::shipped(),
+            problems,
             places: PlaceFinder::new(),
             max_match_chars: DEFAULT_MAX_MATCH_CHARS,
+            opposed_facilities,
+            problem_counter_cues,
         }
     }
 
@@ -335,7 +351,7 @@ impl Analyzer {
             // Against a base station or a refuse station, opposing is the complaint itself.
             let opposing_is_the_complaint = lead_problems
                 .iter()
-                .any(|&p| OPPOSED_FACILITIES.contains(&self.problems.id(p)));
+                .any(|p| self.opposed_facilities.binary_search(p).is_ok());
             let head: &str = if title.is_empty() {
                 cap_chars(&text, 60)
             } else {
@@ -350,10 +366,11 @@ impl Analyzer {
                     if opposing_is_the_complaint && cue < OPPOSITION_CUES {
                         return false;
                     }
-                    // "要求恢复原状" of an illegal building is the complaint's own demand.
-                    if COUNTER_STANCE_CUES[cue] == "要求恢复"
-                        && ["原状", "原貌"].iter().any(|w| head[m.end()..].starts_with(w))
-                    {
+                    let after = &head[m.end()..];
+                    let undone = COUNTER_CUES_UNDONE.iter().any(|(c, next)| {
+                        *c == COUNTER_STANCE_CUES[cue] && next.iter().any(|w| after.starts_with(w))
+                    });
+                    if undone {
                         return false;
                     }
                     // "一楼反对就办不成吗", "个别住户反对": others push back, the writer
@@ -369,11 +386,9 @@ impl Analyzer {
             // saying 反对: a lift's neighbours write of their light and privacy. Only where
             // the order is about that problem (its title or opening raises it), not where a
             // long letter mentions it among others.
-            || lead_problems.iter().any(|&p| {
-                let id = self.problems.id(p);
-                PROBLEM_COUNTER_CUES.iter().any(|(class, cues)| {
-                    *class == id && cues.iter().any(|c| title.contains(c) || text.contains(c))
-                })
+            || self.problem_counter_cues.iter().any(|(class, cues)| {
+                lead_problems.contains(class)
+                    && cues.iter().any(|c| title.contains(c) || text.contains(c))
             })
         };
         let title = strip_title_template(&title);
@@ -871,6 +886,10 @@ const OPPOSITION_CUES: usize = 3;
 /// "反对" is the usual demand, not its counter.
 const OPPOSED_FACILITIES: &[&str] = &["radiation_facility", "garbage_facility"];
 
+/// Counter cues undone by what follows them: "要求恢复原状" of an illegal building is the
+/// complaint's own demand, not a plea for what was taken away.
+const COUNTER_CUES_UNDONE: &[(&str, &[&str])] = &[("要求恢复", &["原状", "原貌"])];
+
 /// Who, just before a counter cue, makes it someone else's pushing back ("一楼反对").
 const THIRD_PARTIES: &[&str] = &[
     "一楼", "低层", "个别", "少数", "有人", "部分", "一户", "几户",
@@ -1362,6 +1381,14 @@ mod tests {
             "下水道堵塞",
             "二十栋的下水管道堵塞，污水漫到路面上。另外，加装电梯挡住了采光。"
         ));
+    }
+
+    #[test]
+    fn stance_tables_name_classes_of_the_lexicon() {
+        // A renamed class would silently switch its stance rule off.
+        let a = analyzer();
+        assert_eq!(a.opposed_facilities.len(), OPPOSED_FACILITIES.len());
+        assert_eq!(a.problem_counter_cues.len(), PROBLEM_COUNTER_CUES.len());
     }
 
     #[test]

@@ -213,6 +213,14 @@ impl ProblemLexicon {
         &self.ids[p as usize]
     }
 
+    /// The class with machine id `id`, if the lexicon has one.
+    pub fn class(&self, id: &str) -> Option<ProblemId> {
+        self.ids
+            .iter()
+            .position(|x| x == id)
+            .and_then(|i| ProblemId::try_from(i).ok())
+    }
+
     /// The Chinese label of a problem class (`施工噪音`).
     pub fn label(&self, p: ProblemId) -> &str {
         &self.labels[p as usize]
