@@ -613,10 +613,11 @@ const SUFFIXES: &[(&str, Option<PlaceKind>)] = {
 /// One-character suffixes that may follow a one-character core ("澜庭", "鹭府").
 const SHORT_NAME_SUFFIXES: &[&str] = &["苑", "府", "湾", "庭", "郡", "园", "里"];
 
-/// Boundary characters that are also common in the names of residential compounds (万和城,
-/// 名都花园, 盛世华都小区): right before a residential suffix, or where they begin the name
-/// (after a boundary: "住在和亭公寓"), they belong to it; between words they end it
-/// ("庄稼和果园"). (Before 市场 or 公司, 和 is "and": "环保和市场监管部门".)
+/// Boundary characters that are also common in names (万和城, 名都花园, 景枕和路, 湘和公司):
+/// right before a residential or road suffix, or where they begin the name (after a
+/// boundary: "住在和亭公寓"), they belong to it; in a company's name only as its second
+/// character; between words they end it ("庄稼和果园", "员工和公司"). (Before 市场, 和 is
+/// "and": "环保和市场监管部门".)
 pub(crate) fn is_weak_name_boundary(c: char) -> bool {
     matches!(c, '和' | '都' | '前' | '后' | '外' | '内' | '来')
 }
@@ -714,7 +715,8 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// Words that end a name when read leftwards: times, positions, people and verbs that sit
-/// right before a place in running text ("每天晚上搅拌站", "投诉旁边工地").
+/// right before a place in running text ("每天晚上搅拌站", "投诉旁边工地"), and who speaks
+/// ("报警人称湾河中学", "来电人称楠冈雅苑").
 const CORE_STOP_WORDS: &[&str] = &[
     "每天",
     "晚上",
@@ -800,7 +802,6 @@ const CORE_STOP_WORDS: &[&str] = &[
     "回家",
     "上学",
     "放学",
-    // Who speaks, before what they name: "报警人称湾河中学", "来电人称楠冈雅苑".
     "人称",
     "报警称",
     "来电称",
