@@ -124,7 +124,7 @@ struct IndexArgs {
     /// Days without a new report after which a ticket stops attracting orders.
     #[arg(long, default_value_t = complaint_dedup::engine::DEFAULT_IDLE_DAYS)]
     idle_days: f32,
-    /// Threads for the batch pass (default: one per core).
+    /// Threads for reading and the batch pass (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
     #[command(flatten)]
@@ -181,7 +181,7 @@ struct DedupArgs {
     /// starts a new ticket.
     #[arg(long, default_value_t = complaint_dedup::engine::DEFAULT_IDLE_DAYS)]
     idle_days: f32,
-    /// Threads for the batch pass (default: one per core).
+    /// Threads for reading and the batch pass (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
     #[command(flatten)]
@@ -243,9 +243,22 @@ fn try_main() -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The reader turns records into orders on rayon's global pool: `--threads` sizes it as it
+/// sizes the batch pass's own pool.
+fn read_threads(threads: Option<usize>) -> anyhow::Result<()> {
+    if let Some(n) = threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("starting the reader's threads")?;
+    }
+    Ok(())
+}
+
 fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let reader = args.reader.builder()?.build()?;
+    read_threads(args.threads)?;
     // Settings are checked before any input is read.
     let mut builder = Deduper::builder();
     builder
@@ -499,6 +512,7 @@ fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
     use complaint_dedup::engine::Engine;
     let started = Instant::now();
     let reader = args.reader.builder()?.build()?;
+    read_threads(args.threads)?;
     let mut batch = Deduper::builder();
     batch
         .threshold(args.threshold)

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -178,7 +179,8 @@ impl DumpReader {
     ///
     /// Returns the number of records read (blank lines are not records). Records that cannot
     /// become orders reach the sink as [`ReadItem::Reject`]; only problems with the whole file
-    /// (it cannot be opened, it has no id or text column) are errors.
+    /// (it cannot be opened, it has no id or text column) are errors. The records of a CSV or
+    /// TSV dump are turned into orders a batch at a time on the current rayon pool.
     pub fn read_path<F: FnMut(ReadItem)>(&self, path: &Path, mut sink: F) -> Result<u64> {
         let (format, decoded, encoding) = self.open(path).map_err(|e| e.in_file(path))?;
         let ctx = RecordContext {
@@ -277,49 +279,88 @@ impl DumpReader {
             .map_err(|e| e.in_file(&ctx.file).at_line(header_line))?;
         let joiner = (delimiter as char).to_string();
         let mut records = 0u64;
-        loop {
-            match csv.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line());
-                    if record.iter().all(|f| f.trim().is_empty()) {
-                        continue;
+        // Records are read a batch at a time into reused buffers, turned into orders in
+        // parallel (the current rayon pool) and handed to the sink in file order.
+        let mut buffers: Vec<csv::StringRecord> = Vec::new();
+        let mut batch: Vec<Pending> = Vec::with_capacity(READ_BATCH);
+        let mut at_end = false;
+        while !at_end {
+            batch.clear();
+            while batch.len() < READ_BATCH {
+                let at = batch.len();
+                if buffers.len() == at {
+                    buffers.push(csv::StringRecord::new());
+                }
+                let record = &mut buffers[at];
+                match csv.read_record(record) {
+                    Ok(false) => {
+                        at_end = true;
+                        break;
                     }
-                    records += 1;
-                    let raw = || record.iter().collect::<Vec<_>>().join(&joiner);
-                    if csv.get_ref().ended_in_quoted_field() {
-                        // The CSV parser closes such a field at end of file without a word; the
-                        // record holds the rest of the file, so keeping it would hide the loss.
-                        let column = record
-                            .len()
-                            .checked_sub(1)
-                            .and_then(|i| headers.get(i))
-                            .map(String::as_str);
-                        sink(ReadItem::Reject(ctx.reject(
-                            line,
-                            column,
-                            format!(
-                                "unterminated quoted field{}: the file ends inside it (a cut-off \
-                                 export, or a stray quote that swallowed the lines after it)",
-                                column.map(|c| format!(" in column {c:?}")).unwrap_or_default()
-                            ),
-                            raw(),
-                        )));
-                        continue;
+                    Ok(true) => {
+                        let line = record.position().map_or(0, |p| p.line());
+                        if record.iter().all(|f| f.trim().is_empty()) {
+                            continue;
+                        }
+                        records += 1;
+                        if csv.get_ref().ended_in_quoted_field() {
+                            // The CSV parser closes such a field at end of file without a
+                            // word; the record holds the rest of the file, so keeping it
+                            // would hide the loss.
+                            let column = record
+                                .len()
+                                .checked_sub(1)
+                                .and_then(|i| headers.get(i))
+                                .map(String::as_str);
+                            batch.push(Pending::Reject(ctx.reject(
+                                line,
+                                column,
+                                format!(
+                                    "unterminated quoted field{}: the file ends inside it (a \
+                                     cut-off export, or a stray quote that swallowed the lines \
+                                     after it)",
+                                    column
+                                        .map(|c| format!(" in column {c:?}"))
+                                        .unwrap_or_default()
+                                ),
+                                record.iter().collect::<Vec<_>>().join(&joiner),
+                            )));
+                            continue;
+                        }
+                        batch.push(Pending::Record(line));
                     }
-                    if record.len() != headers.len() {
-                        sink(ReadItem::Reject(ctx.reject(
+                    Err(e) => {
+                        if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                            return Err(csv_fatal(e));
+                        }
+                        records += 1;
+                        let line = e.position().map_or(0, |p| p.line());
+                        batch.push(Pending::Reject(ctx.reject(
                             line,
                             None,
-                            format!(
-                                "row has {} fields but the header has {}",
-                                record.len(),
-                                headers.len()
-                            ),
-                            raw(),
+                            format!("malformed CSV record: {e}"),
+                            String::new(),
                         )));
-                        continue;
                     }
+                }
+            }
+            let convert = |(record, pending): (&csv::StringRecord, &mut Pending)| {
+                let Pending::Record(line) = *pending else {
+                    return;
+                };
+                let raw = || record.iter().collect::<Vec<_>>().join(&joiner);
+                *pending = if record.len() != headers.len() {
+                    Pending::Reject(ctx.reject(
+                        line,
+                        None,
+                        format!(
+                            "row has {} fields but the header has {}",
+                            record.len(),
+                            headers.len()
+                        ),
+                        raw(),
+                    ))
+                } else {
                     let cells = (0..headers.len()).map(|i| {
                         (
                             map.field_of(i),
@@ -328,24 +369,25 @@ impl DumpReader {
                         )
                     });
                     match ctx.build_order(cells) {
-                        Ok(order) => sink(ReadItem::Order { order, line }),
+                        Ok(order) => Pending::Order(order, line),
                         Err((field, reason)) => {
-                            sink(ReadItem::Reject(ctx.reject(line, field, reason, raw())))
+                            Pending::Reject(ctx.reject(line, field, reason, raw()))
                         }
                     }
-                }
-                Err(e) => {
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        return Err(csv_fatal(e));
-                    }
-                    records += 1;
-                    let line = e.position().map_or(0, |p| p.line());
-                    sink(ReadItem::Reject(ctx.reject(
-                        line,
-                        None,
-                        format!("malformed CSV record: {e}"),
-                        String::new(),
-                    )));
+                };
+            };
+            // Each entry of the batch was read into the buffer at its index (a reject found
+            // while reading leaves its buffer unused).
+            buffers[..batch.len()]
+                .par_iter()
+                .zip(batch.par_iter_mut())
+                .with_min_len(64)
+                .for_each(convert);
+            for pending in batch.drain(..) {
+                match pending {
+                    Pending::Order(order, line) => sink(ReadItem::Order { order, line }),
+                    Pending::Reject(reject) => sink(ReadItem::Reject(reject)),
+                    Pending::Record(_) => unreachable!("every record of the batch is converted"),
                 }
             }
         }
@@ -494,6 +536,17 @@ impl<R: Read> Read for QuoteTracker<R> {
                     None => break,
                 }
             }
+            if self.state == QuoteState::Unquoted {
+                // Only a delimiter or a line end can end unquoted text: skip to it in one step.
+                match memchr::memchr3(self.delimiter, b'\n', b'\r', rest) {
+                    Some(i) => {
+                        self.state = QuoteState::FieldStart;
+                        rest = &rest[i + 1..];
+                        continue;
+                    }
+                    None => break,
+                }
+            }
             self.state = match self.state {
                 QuoteState::FieldStart | QuoteState::QuotedQuote if b == b'"' => QuoteState::Quoted,
                 _ if b == self.delimiter || b == b'\n' || b == b'\r' => QuoteState::FieldStart,
@@ -528,6 +581,19 @@ fn json_to_text(v: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// How many records of a delimited dump are read before they are turned into orders together.
+const READ_BATCH: usize = 4096;
+
+/// A record of a batch on its way to the sink.
+enum Pending {
+    /// Read into the batch's buffer at the same index, found at this line; not yet looked at.
+    Record(u64),
+    /// Turned into an order, found at this line.
+    Order(WorkOrder, u64),
+    /// Rejected, while read or when converted.
+    Reject(Reject),
 }
 
 struct RecordContext {
@@ -900,6 +966,104 @@ mod tests {
         ] {
             let (orders, rejects, _) = read_bytes("ok.csv", ok.as_bytes());
             assert_eq!((orders.len(), rejects.len()), (1, 0), "{ok:?}: {rejects:?}");
+        }
+    }
+
+    #[test]
+    fn batches_keep_file_order_across_their_boundaries() {
+        // Records are converted a batch at a time in parallel: orders and rejects must still
+        // come out in file order, each once, whatever the pool's size.
+        let mut dump = String::from("编号,标题,内容\n");
+        let rows = 2 * READ_BATCH + 123;
+        for i in 0..rows {
+            match i % 97 {
+                0 => dump.push_str(&format!("B{i},,\n")),
+                1 => dump.push_str(&format!("B{i},多一列,内容,多余\n")),
+                2 => dump.push('\n'),
+                _ => dump.push_str(&format!("A{i},标题{i},内容{i}\n")),
+            }
+        }
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (orders, rejects, n) = pool.install(|| read_bytes("big.csv", dump.as_bytes()));
+            let blank = (0..rows).filter(|i| i % 97 == 2).count();
+            assert_eq!(n as usize, rows - blank);
+            assert_eq!(orders.len() + rejects.len(), rows - blank);
+            let order_rows: Vec<usize> = orders
+                .iter()
+                .map(|o| o.id.0[1..].parse().unwrap())
+                .collect();
+            assert!(order_rows.windows(2).all(|w| w[0] < w[1]));
+            assert!(orders.iter().all(|o| o.id.0.starts_with('A')));
+            assert_eq!(orders[100].text, format!("内容{}", order_rows[100]));
+            // The header is line 1, row i is line i + 2.
+            let reject_lines: Vec<u64> = rejects.iter().map(|r| r.line).collect();
+            let expected: Vec<u64> = (0..rows)
+                .filter(|i| i % 97 < 2)
+                .map(|i| i as u64 + 2)
+                .collect();
+            assert_eq!(reject_lines, expected, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn quote_tracker_skips_to_the_same_states_as_stepping_byte_by_byte() {
+        // The tracker jumps over quoted and unquoted text; stepping every byte through the
+        // states it documents must end in the same state, whatever the input and however the
+        // reads cut it.
+        fn stepped(bytes: &[u8], delimiter: u8) -> QuoteState {
+            let mut state = QuoteState::FieldStart;
+            for &b in bytes {
+                state = match state {
+                    QuoteState::Quoted if b == b'"' => QuoteState::QuotedQuote,
+                    QuoteState::Quoted => QuoteState::Quoted,
+                    QuoteState::FieldStart | QuoteState::QuotedQuote if b == b'"' => {
+                        QuoteState::Quoted
+                    }
+                    _ if b == delimiter || b == b'\n' || b == b'\r' => QuoteState::FieldStart,
+                    _ => QuoteState::Unquoted,
+                };
+            }
+            state
+        }
+        /// Hands out its bytes at most `step` at a time.
+        struct Chunked<'a>(&'a [u8], usize);
+        impl Read for Chunked<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(self.1).min(buf.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let alphabet = [b'"', b',', b'\t', b'\n', b'\r', b'a', 0xe4, 0xb8, 0xad];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..2000 {
+            let len = (next() % 40) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let delimiter = if next() % 2 == 0 { b',' } else { b'\t' };
+            let step = 1 + (next() % 7) as usize;
+            let mut tracker = QuoteTracker::new(Chunked(&bytes, step), delimiter);
+            let mut sink = Vec::new();
+            tracker.read_to_end(&mut sink).unwrap();
+            assert_eq!(sink, bytes);
+            assert_eq!(
+                tracker.state,
+                stepped(&bytes, delimiter),
+                "{:?} read {step} at a time",
+                String::from_utf8_lossy(&bytes)
+            );
         }
     }
 
