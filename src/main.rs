@@ -243,6 +243,9 @@ fn try_main() -> anyhow::Result<ExitCode> {
     }
 }
 
+/// How many tickets are written at a time.
+const WRITE_BATCH: usize = 2048;
+
 /// The reader turns records into orders on rayon's global pool: `--threads` sizes it as it
 /// sizes the batch pass's own pool.
 fn read_threads(threads: Option<usize>) -> anyhow::Result<()> {
@@ -300,15 +303,30 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     progress.set_position(read.records_read);
 
     progress.set_message(format!("deduplicating {} orders;", read.orders.len()));
-    // Tickets are written as the pass hands them over, never all held; the summary and the
-    // accounting check keep only counts, the order ids not yet placed and the largest tickets.
+    // Tickets are written as the pass hands them over, a batch at a time (encoded in
+    // parallel), never all held; the summary and the accounting check keep only counts, the
+    // order ids not yet placed and the largest tickets.
     let mut writer = ResultWriter::create(&args.out)?;
     let mut summary = Summary::new(&read.orders, args.show);
+    let mut pending: Vec<Ticket> = Vec::with_capacity(WRITE_BATCH);
+    let write = |pending: &mut Vec<Ticket>,
+                 writer: &mut ResultWriter,
+                 summary: &mut Summary|
+     -> complaint_dedup::Result<()> {
+        writer.write_all(pending)?;
+        for ticket in pending.drain(..) {
+            summary.add(ticket);
+        }
+        Ok(())
+    };
     deduper.run_with_sink(&read.orders, |ticket| {
-        writer.write(&ticket)?;
-        summary.add(ticket);
+        pending.push(ticket);
+        if pending.len() == WRITE_BATCH {
+            write(&mut pending, &mut writer, &mut summary)?;
+        }
         Ok(())
     })?;
+    write(&mut pending, &mut writer, &mut summary)?;
     writer.finish(&read.rejects)?;
     progress.finish_and_clear();
 
