@@ -10,6 +10,11 @@
 #   benches/scale.sh                 # 100k and 1M (the 1M pass takes several minutes)
 #   SIZES=100000 benches/scale.sh    # 100k only
 #
+# The sys column is the kernel's share of the CPU time, nearly all of it zeroing fresh pages.
+# On this VM that cost depends on the host: memory it has not backed lately took about 4 s per
+# GiB to touch, memory touched a moment earlier 0.5 s (a Python loop touching 1 GiB mappings,
+# 2026-12-06), so at 1M orders (2.7 GiB peak) sys varies by seconds between runs of one binary.
+#
 # Environment: SIZES (default "100000 1000000"), SEED (1), WORK (a new temp dir; outputs go
 # there, never into the repository), STAGES (1 = stage timings for sizes up to 100k,
 # all = every size, 0 = none), KEEP (1 = keep WORK).
@@ -51,6 +56,9 @@ wall_seconds() {
 cpu_seconds() {
     awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.2f", u + s}' "$1"
 }
+sys_seconds() {
+    awk -F': ' '/System time/ {printf "%.2f", $2}' "$1"
+}
 rss_mib() {
     awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"
 }
@@ -71,11 +79,12 @@ for n in $SIZES; do
             >"$dir/eval-$t.txt"
         wall=$(wall_seconds "$dir/time-$t.txt")
         cpu=$(cpu_seconds "$dir/time-$t.txt")
+        sys=$(sys_seconds "$dir/time-$t.txt")
         rss=$(rss_mib "$dir/time-$t.txt")
         rate=$(awk -v n="$n" -v w="$wall" 'BEGIN {printf "%.0f", n / w}')
         pf1=$(awk '/^pairwise/ {print $7}' "$dir/eval-$t.txt")
         bf1=$(awk '/^B-cubed/ {print $7}' "$dir/eval-$t.txt")
-        rows+=("$(printf '%9s %7s %9s %11s %9s %9s %8s %8s' "$n" "$t" "$wall" "$cpu" "$rss" "$rate" "$pf1" "$bf1")")
+        rows+=("$(printf '%9s %7s %9s %11s %7s %9s %9s %8s %8s' "$n" "$t" "$wall" "$cpu" "$sys" "$rss" "$rate" "$pf1" "$bf1")")
         if [ "$t" = 1 ]; then cpu1[$n]=$cpu; fi
     done
     if cmp -s "$dir/out-1/assignments.csv" "$dir/out-2/assignments.csv"; then
@@ -93,7 +102,7 @@ for n in $SIZES; do
 done
 
 echo
-printf '%9s %7s %9s %11s %9s %9s %8s %8s\n' orders threads "wall s" "user+sys s" "peak MiB" "orders/s" "pair F1" "B3 F1"
+printf '%9s %7s %9s %11s %7s %9s %9s %8s %8s\n' orders threads "wall s" "user+sys s" "sys s" "peak MiB" "orders/s" "pair F1" "B3 F1"
 printf '%s\n' "${rows[@]}"
 echo
 for n in $SIZES; do
