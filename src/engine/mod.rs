@@ -41,7 +41,7 @@ use tantivy::{
 };
 
 use crate::batch::{DEFAULT_LINK_RATIO, DEFAULT_THRESHOLD};
-use crate::cluster::STRAGGLERS;
+use crate::cluster::{STRAGGLERS, UNANCHORED_PAIR};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fingerprint::{cosine, term_hash, Analyzer, CorpusStats, Fingerprint, TermHash};
 use crate::order::{OrderId, Relation, Ticket, WorkOrder};
@@ -1232,6 +1232,9 @@ impl Engine {
                     Some(j) => (scored[j].0, j),
                     None => continue,
                 }
+            } else if !anchored[i] && score < UNANCHORED_PAIR {
+                // A single order pairs on an unanchored edge only at UNANCHORED_PAIR.
+                continue;
             } else {
                 (score, i)
             };
@@ -1495,7 +1498,7 @@ impl Engine {
                             continue;
                         };
                         let (s, anchor) = self.scorer.score_anchored(fx, fy);
-                        if anchor || singles {
+                        if anchor || (singles && s >= UNANCHORED_PAIR) {
                             max = max.max(s);
                         }
                         total += self.scorer.group_support(fx, fy);
