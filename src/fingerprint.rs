@@ -35,7 +35,7 @@ pub fn term_hash(term: &str) -> TermHash {
 const TITLE_TERM_WEIGHT: f32 = 2.0;
 
 /// Bumped whenever a code change alters what fingerprints hold, so stored ones are rebuilt.
-const ANALYZER_REVISION: u32 = 14;
+const ANALYZER_REVISION: u32 = 15;
 
 /// Cap on the characters of text used for matching; the full text is kept in outputs.
 pub const DEFAULT_MAX_MATCH_CHARS: usize = 4000;
@@ -1519,6 +1519,24 @@ mod tests {
         let third = cores(&fps[2]);
         assert!(!third.contains(&"云州".to_string()), "{third:?}");
         assert!(third.contains(&"东湖".to_string()), "{third:?}");
+    }
+
+    #[test]
+    fn hiring_a_property_company_names_none() {
+        // Message board: two 小区 in different cities matched on "选聘物业".
+        let cores = |text: &str| -> Vec<String> {
+            let fp = analyzer().fingerprint(&order("1", "", text), "s");
+            fp.places.into_iter().map(|p| p.core).collect()
+        };
+        for text in [
+            "请求指导监督小区选聘物业公司",
+            "业主大会决定另行选聘新物业",
+            "业委会擅自解聘物业",
+            "小区聘请物业要公开招标",
+        ] {
+            assert!(cores(text).is_empty(), "{text}: {:?}", cores(text));
+        }
+        assert_eq!(cores("国色天香小区选聘物业受阻"), ["国色天香"]);
     }
 
     #[test]

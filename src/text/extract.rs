@@ -715,8 +715,8 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// Words that end a name when read leftwards: times, positions, people and verbs that sit
-/// right before a place in running text ("每天晚上搅拌站", "投诉旁边工地"), and who speaks
-/// ("报警人称湾河中学", "来电人称楠冈雅苑").
+/// right before a place in running text ("每天晚上搅拌站", "投诉旁边工地", "选聘物业"), and
+/// who speaks ("报警人称湾河中学", "来电人称楠冈雅苑").
 const CORE_STOP_WORDS: &[&str] = &[
     "每天",
     "晚上",
@@ -805,6 +805,9 @@ const CORE_STOP_WORDS: &[&str] = &[
     "人称",
     "报警称",
     "来电称",
+    "选聘",
+    "解聘",
+    "聘请",
 ];
 
 fn core_stops() -> &'static AhoCorasick {
