@@ -871,6 +871,20 @@ const ADMIN_SUFFIXES: &[(&str, Option<PlaceKind>)] = {
     ]
 };
 
+/// Whether `before` ends in exactly one character that may begin a name: a CJK character that
+/// is no boundary and no ordinary adjective or pronoun ("大", "这"), after the start of the
+/// text, a boundary or anything not CJK.
+fn one_name_char_before(before: &str) -> bool {
+    let mut rev = before.chars().rev();
+    let Some(c) = rev.next() else {
+        return false;
+    };
+    is_cjk(c)
+        && !is_name_boundary(c)
+        && !"大小新老中各全本该此那哪外内整两一每某多个".contains(c)
+        && rev.next().is_none_or(|p| !is_cjk(p) || is_name_boundary(p))
+}
+
 /// Finds places in normalised text.
 #[derive(Debug, Clone)]
 pub struct PlaceFinder {
@@ -931,6 +945,15 @@ impl PlaceFinder {
                         }) =>
                 {
                     ("区", Some(PlaceKind::District), m.start() + "山".len())
+                }
+                // "城市" is a city in general ("大城市", "文明城市"), but after one name
+                // character standing alone it ends a city named with 城 (柳城市, 盐城市), unless
+                // it is 城 before a market (龙城市场).
+                None if suffix == "城市"
+                    && one_name_char_before(&text[prev_end..m.start()])
+                    && !text[m.end()..].starts_with('场') =>
+                {
+                    ("市", Some(PlaceKind::City), m.start() + "城".len())
                 }
                 _ => (suffix, kind, m.start()),
             };
@@ -1532,6 +1555,30 @@ mod tests {
         assert_eq!(admin("青山区第二十九中学门口"), vec!["青山区".to_string()]);
         assert!(admin("偏远山区的孩子上学难").is_empty());
         assert!(admin("去山区支教").is_empty());
+    }
+
+    #[test]
+    fn cities_named_with_cheng_are_not_cities_in_general() {
+        // LeftmostLongest reads 城市 before 市: 柳城市 had been 柳 and a city in general, so
+        // the batch never learnt that 柳城 is its city ("#柳城搅拌站粉尘#" kept a place).
+        let admin = |text: &str| {
+            let mut out = Vec::new();
+            PlaceFinder::new().find_admin(text, &mut out);
+            out.into_iter().map(|p| p.name).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            admin("柳城市西城区紫塘街道"),
+            ["柳城市", "西城区", "紫塘街道"]
+        );
+        assert_eq!(admin("家住盐城市亭湖区"), ["盐城市", "亭湖区"]);
+        for general in [
+            "在大城市打工",
+            "创建全国文明城市",
+            "这个城市太堵",
+            "龙城市场门口",
+        ] {
+            assert!(admin(general).is_empty(), "{general}: {:?}", admin(general));
+        }
     }
 
     #[test]
