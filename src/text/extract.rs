@@ -1545,13 +1545,15 @@ mod tests {
         );
     }
 
+    /// The administrative units `find_admin` reads in `text`, by name.
+    fn admin(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        PlaceFinder::new().find_admin(text, &mut out);
+        out.into_iter().map(|p| p.name).collect()
+    }
+
     #[test]
     fn districts_named_after_hills_are_not_mountain_areas() {
-        let admin = |text: &str| {
-            let mut out = Vec::new();
-            PlaceFinder::new().find_admin(text, &mut out);
-            out.into_iter().map(|p| p.name).collect::<Vec<_>>()
-        };
         assert_eq!(admin("青山区第二十九中学门口"), vec!["青山区".to_string()]);
         assert!(admin("偏远山区的孩子上学难").is_empty());
         assert!(admin("去山区支教").is_empty());
@@ -1561,11 +1563,6 @@ mod tests {
     fn cities_named_with_cheng_are_not_cities_in_general() {
         // LeftmostLongest reads 城市 before 市: 柳城市 had been 柳 and a city in general, so
         // the batch never learnt that 柳城 is its city ("#柳城搅拌站粉尘#" kept a place).
-        let admin = |text: &str| {
-            let mut out = Vec::new();
-            PlaceFinder::new().find_admin(text, &mut out);
-            out.into_iter().map(|p| p.name).collect::<Vec<_>>()
-        };
         assert_eq!(
             admin("柳城市西城区紫塘街道"),
             ["柳城市", "西城区", "紫塘街道"]
