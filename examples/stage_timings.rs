@@ -25,6 +25,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .ok_or("usage: stage_timings DIR [THREADS] (with DIR/orders.csv)")?,
     );
     let threads: usize = args.next().map_or(Ok(1), |t| t.parse())?;
+    // The reader converts records on the global pool: as many threads as the pass, as in the
+    // CLI.
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()?;
     let started = Instant::now();
     let reader = DumpReaderBuilder::new().build()?;
     let read = read_dumps(&reader, &[dir.join("orders.csv")], |_| {})?;
