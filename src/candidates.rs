@@ -33,8 +33,8 @@ impl Default for CandidateConfig {
         CandidateConfig {
             key_terms: 10,
             place_weight: 0.5,
-            max_candidates: 30,
-            window: 64,
+            max_candidates: 12,
+            window: 16,
         }
     }
 }
