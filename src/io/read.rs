@@ -180,7 +180,8 @@ impl DumpReader {
     /// Returns the number of records read (blank lines are not records). Records that cannot
     /// become orders reach the sink as [`ReadItem::Reject`]; only problems with the whole file
     /// (it cannot be opened, it has no id or text column) are errors. The records of a CSV or
-    /// TSV dump are turned into orders a batch at a time on the current rayon pool.
+    /// TSV dump are turned into orders a batch at a time on the current rayon pool; unless
+    /// that pool has a single thread, they are parsed on a thread of their own meanwhile.
     pub fn read_path<F: FnMut(ReadItem)>(&self, path: &Path, mut sink: F) -> Result<u64> {
         let (format, decoded, encoding) = self.open(path).map_err(|e| e.in_file(path))?;
         let ctx = RecordContext {
@@ -278,13 +279,13 @@ impl DumpReader {
         let map = ColumnMap::from_headers(&headers, &self.overrides)
             .map_err(|e| e.in_file(&ctx.file).at_line(header_line))?;
         let joiner = (delimiter as char).to_string();
-        let mut records = 0u64;
         // Records are read a batch at a time into reused buffers, turned into orders in
         // parallel (the current rayon pool) and handed to the sink in file order.
-        let mut buffers: Vec<csv::StringRecord> = Vec::new();
-        let mut batch: Vec<Pending> = Vec::with_capacity(READ_BATCH);
-        let mut at_end = false;
-        while !at_end {
+        let parse = |csv: &mut csv::Reader<QuoteTracker<Decoded>>,
+                     buffers: &mut Vec<csv::StringRecord>,
+                     batch: &mut Vec<Pending>,
+                     records: &mut u64|
+         -> Result<bool> {
             batch.clear();
             while batch.len() < READ_BATCH {
                 let at = batch.len();
@@ -293,16 +294,13 @@ impl DumpReader {
                 }
                 let record = &mut buffers[at];
                 match csv.read_record(record) {
-                    Ok(false) => {
-                        at_end = true;
-                        break;
-                    }
+                    Ok(false) => return Ok(true),
                     Ok(true) => {
                         let line = record.position().map_or(0, |p| p.line());
                         if record.iter().all(|f| f.trim().is_empty()) {
                             continue;
                         }
-                        records += 1;
+                        *records += 1;
                         if csv.get_ref().ended_in_quoted_field() {
                             // The CSV parser closes such a field at end of file without a
                             // word; the record holds the rest of the file, so keeping it
@@ -333,7 +331,7 @@ impl DumpReader {
                         if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                             return Err(csv_fatal(e));
                         }
-                        records += 1;
+                        *records += 1;
                         let line = e.position().map_or(0, |p| p.line());
                         batch.push(Pending::Reject(ctx.reject(
                             line,
@@ -344,6 +342,9 @@ impl DumpReader {
                     }
                 }
             }
+            Ok(false)
+        };
+        let mut hand_over = |buffers: &[csv::StringRecord], batch: &mut Vec<Pending>| {
             let convert = |(record, pending): (&csv::StringRecord, &mut Pending)| {
                 let Pending::Record(line) = *pending else {
                     return;
@@ -390,8 +391,48 @@ impl DumpReader {
                     Pending::Record(_) => unreachable!("every record of the batch is converted"),
                 }
             }
+        };
+        let mut records = 0u64;
+        if rayon::current_num_threads() <= 1 {
+            let mut buffers = Vec::new();
+            let mut batch = Vec::with_capacity(READ_BATCH);
+            loop {
+                let at_end = parse(&mut csv, &mut buffers, &mut batch, &mut records)?;
+                hand_over(&buffers, &mut batch);
+                if at_end {
+                    return Ok(records);
+                }
+            }
         }
-        Ok(records)
+        // With more threads, records are parsed on a thread of their own, one batch ahead of
+        // the caller, which converts them (on the pool) and runs the sink: parsing, the part
+        // no pool can share, overlaps the rest. Batches travel back to be refilled.
+        type Batch = (Vec<csv::StringRecord>, Vec<Pending>);
+        std::thread::scope(|scope| {
+            let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(1);
+            let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
+            let parser = scope.spawn(move || -> Result<u64> {
+                let mut records = 0u64;
+                loop {
+                    let (mut buffers, mut batch) = empty_rx
+                        .try_recv()
+                        .unwrap_or_else(|_| (Vec::new(), Vec::with_capacity(READ_BATCH)));
+                    let at_end = parse(&mut csv, &mut buffers, &mut batch, &mut records)?;
+                    // The caller only stops early by panicking; then nothing is left to do.
+                    if full_tx.send((buffers, batch)).is_err() || at_end {
+                        return Ok(records);
+                    }
+                }
+            });
+            for (buffers, mut batch) in full_rx {
+                hand_over(&buffers, &mut batch);
+                // The parser may have finished: its last batches are not needed back.
+                let _ = empty_tx.send((buffers, batch));
+            }
+            parser
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
     }
 
     fn read_jsonl<R: Read, F: FnMut(ReadItem)>(
