@@ -306,16 +306,12 @@ impl Deduper {
     where
         F: FnMut(Ticket) -> Result<()> + Send,
     {
-        let mut seen = rustc_hash::FxHashSet::default();
-        for o in orders {
-            if !seen.insert(&o.id) {
-                return Err(Error::new(ErrorKind::Config(format!(
-                    "order id {:?} appears twice",
-                    o.id.0
-                ))));
-            }
+        if let Some(id) = self.pool.install(|| repeated_id(orders)) {
+            return Err(Error::new(ErrorKind::Config(format!(
+                "order id {:?} appears twice",
+                id.0
+            ))));
         }
-        drop(seen);
         self.pool.install(|| self.run_in_pool(orders, &mut sink))
     }
 
@@ -651,6 +647,36 @@ fn resident_mib() -> Option<(u64, u64)> {
 const _: () =
     assert!(std::mem::size_of::<Option<Fingerprint>>() == std::mem::size_of::<Fingerprint>());
 
+/// The first id of `orders` (by its second occurrence) that appears twice, if any: ids are
+/// hashed and sorted in parallel, and only ids with equal hashes compared.
+fn repeated_id(orders: &[WorkOrder]) -> Option<&crate::order::OrderId> {
+    let mut keyed: Vec<(u64, u32)> = orders
+        .par_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mut h = rustc_hash::FxHasher::default();
+            std::hash::Hash::hash(&o.id, &mut h);
+            (std::hash::Hasher::finish(&h), i as u32)
+        })
+        .collect();
+    keyed.par_sort_unstable();
+    // Within a run of equal hashes (in input order), the later of each repeated pair.
+    keyed
+        .chunk_by(|x, y| x.0 == y.0)
+        .filter(|run| run.len() > 1)
+        .filter_map(|run| {
+            run.iter().enumerate().skip(1).find_map(|(k, &(_, later))| {
+                let id = &orders[later as usize].id;
+                run[..k]
+                    .iter()
+                    .any(|&(_, earlier)| orders[earlier as usize].id == *id)
+                    .then_some(later)
+            })
+        })
+        .min()
+        .map(|later| &orders[later as usize].id)
+}
+
 /// What each rayon task of the score stage carries: its edges, its count of pairs, the side of
 /// the order being scored, and that order's pairs.
 type ScoreState = (Vec<Edge>, usize, PairSide, Vec<(u32, u32)>);
@@ -902,5 +928,33 @@ mod tests {
         assert!(d.run(&o).is_err());
         assert!(Deduper::builder().threshold(1.5).build().is_err());
         assert!(Deduper::builder().threads(0).build().is_err());
+    }
+
+    #[test]
+    fn the_first_repeated_id_is_named() {
+        let ids = |ids: &[&str]| -> Vec<WorkOrder> {
+            ids.iter().map(|id| WorkOrder::new(id, "内容")).collect()
+        };
+        // B's second occurrence comes after A's: A is the one named.
+        let o = ids(&["B", "A", "C", "A", "B"]);
+        assert_eq!(repeated_id(&o).map(|id| id.0.as_str()), Some("A"));
+        let o = ids(&["B", "A", "C", "B", "A"]);
+        assert_eq!(repeated_id(&o).map(|id| id.0.as_str()), Some("B"));
+        let o = ids(&["A", "B", "C"]);
+        assert_eq!(repeated_id(&o), None);
+        // Thousands of distinct ids, then one repeat at the end.
+        let mut many: Vec<String> = (0..5000).map(|i| format!("X{i}")).collect();
+        many.push("X1234".into());
+        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(
+            repeated_id(&ids(&refs)).map(|id| id.0.as_str()),
+            Some("X1234")
+        );
+        let err = Deduper::builder()
+            .build()
+            .unwrap()
+            .run(&ids(&refs))
+            .unwrap_err();
+        assert!(err.to_string().contains("\"X1234\" appears twice"), "{err}");
     }
 }
