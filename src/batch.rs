@@ -533,19 +533,28 @@ impl Deduper {
         }
         let mut canon_nodes: Vec<u32> = members_of.keys().copied().collect();
         canon_nodes.sort_unstable();
-        // Tickets are built in parallel a chunk at a time and handed over in order.
+        // Tickets are built in parallel a chunk at a time and handed over in order. The sink
+        // (writing them, in the CLI) takes a chunk on this thread while the pool builds the
+        // next: at a million orders each took about 1.7 s, one after the other.
         let terms = TermTexts {
             corpus: &corpus,
             vocab: &vocab,
         };
-        for chunk in canon_nodes.chunks(TICKET_CHUNK) {
-            let tickets: Vec<Ticket> = chunk
+        let build = |chunk: &[u32]| -> Vec<Ticket> {
+            chunk
                 .par_iter()
                 .map(|c| self.build_ticket(orders, &sorted, &fps, terms, &members_of[c], &link))
-                .collect();
-            for ticket in tickets {
-                sink(ticket)?;
-            }
+                .collect()
+        };
+        let mut chunks = canon_nodes.chunks(TICKET_CHUNK);
+        let mut ready = chunks.next().map(build).unwrap_or_default();
+        while !ready.is_empty() {
+            let (sent, next) = rayon::join(
+                || ready.drain(..).try_for_each(&mut *sink),
+                || chunks.next().map(build).unwrap_or_default(),
+            );
+            sent?;
+            ready = next;
         }
         stats.tickets = canon_nodes.len();
         stats.duplicates = orders.len() - canon_nodes.len();
@@ -928,6 +937,48 @@ mod tests {
         assert!(d.run(&o).is_err());
         assert!(Deduper::builder().threshold(1.5).build().is_err());
         assert!(Deduper::builder().threads(0).build().is_err());
+    }
+
+    #[test]
+    fn sink_gets_every_ticket_in_order_and_its_error_stops_the_run() {
+        // More tickets than one chunk builds at a time: reports 100 days apart never merge (and
+        // no two are exact reposts, which would).
+        let start = chrono::NaiveDate::from_ymd_opt(2000, 1, 1)
+            .unwrap()
+            .and_hms_opt(8, 0, 0)
+            .unwrap();
+        let orders: Vec<WorkOrder> = (0..TICKET_CHUNK as i64 + 300)
+            .map(|i| {
+                let text = format!("枫桥雅苑{i}号楼门口路灯不亮，晚上很黑");
+                let mut o = WorkOrder::new(&format!("W{i}"), &text);
+                o.received = Some(start + chrono::Duration::days(100 * i));
+                o
+            })
+            .collect();
+        let d = Deduper::builder().threads(2).build().unwrap();
+        let all = d.run(&orders).unwrap().tickets;
+        assert_eq!(all.len(), orders.len());
+        let mut seen = Vec::new();
+        d.run_with_sink(&orders, |t| {
+            seen.push(t);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, all);
+        // An error from the sink, in the second chunk, is returned, and no ticket follows it.
+        let stop_at = TICKET_CHUNK + 7;
+        let mut calls = 0;
+        let err = d
+            .run_with_sink(&orders, |_| {
+                calls += 1;
+                if calls == stop_at {
+                    return Err(Error::new(ErrorKind::Config("sink full".into())));
+                }
+                Ok(())
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("sink full"), "{err}");
+        assert_eq!(calls, stop_at);
     }
 
     #[test]
