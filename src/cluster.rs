@@ -83,6 +83,24 @@ pub const UNANCHORED_PAIR: f32 = 0.6;
 /// No node: pads a group's earliest members (it sorts after every node).
 const NONE: u32 = u32::MAX;
 
+/// A side of a merge check: a group's earliest members and the edge's end, padded with
+/// [`NONE`].
+type Reps = [u32; REPRESENTATIVES + 1];
+
+/// What taking an edge comes to, before the groups' mean score is looked at.
+enum Take {
+    /// Nothing: the ends are in one group already, or the edge may not join them.
+    Skip,
+    /// The two ends join (two single nodes).
+    Join,
+    /// The groups join if their representatives agree on average.
+    Check(Reps, Reps),
+}
+
+/// Edges of [`cluster`] whose merge checks are scored in parallel at a time, ahead of taking
+/// them in turn.
+const CHECK_WINDOW: usize = 4096;
+
 /// The result of clustering `n` nodes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clustering {
@@ -102,13 +120,16 @@ pub struct Clustering {
 /// two groups' representatives (at most [`REPRESENTATIVES`] each) to reach `link_threshold`.
 /// Scoring stops once the mean is decided either way, which relies on scores staying within
 /// [0, 1]. With an `idle` rule, two groups whose times leave a longer quiet gap never merge.
+///
+/// Merge checks are scored ahead, in parallel on the current rayon pool (`score` is called
+/// from its threads); the result is the one taking the edges in turn on one thread gives.
 pub fn cluster(
     n: usize,
     edges: &[Edge],
     threshold: f32,
     link_threshold: f32,
     idle: Option<IdleRule<'_>>,
-    mut score: impl FnMut(u32, u32) -> f32,
+    score: impl Fn(u32, u32) -> f32 + Sync,
 ) -> Clustering {
     // The edges to take, as (a, b) with a < b, by index into `edges`.
     let ends = |i: u32| {
@@ -165,105 +186,158 @@ pub fn cluster(
         }
         x
     }
+    /// [`find`] without shortening paths, for readers of a shared forest.
+    fn root(parent: &[u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            x = parent[x as usize];
+        }
+        x
+    }
 
-    for (_, _, i) in order {
-        let (a, b) = ends(i);
-        let e = Edge {
-            a,
-            b,
-            ..edges[i as usize]
-        };
-        // Roots are always the smallest node of their cluster: the canonical one.
-        let ra = find(&mut parent, e.a);
-        let rb = find(&mut parent, e.b);
+    // What taking edge `e` between the groups rooted at `ra` and `rb` comes to, before the
+    // mean score between them is looked at.
+    let verdict = |e: &Edge,
+                   ra: u32,
+                   rb: u32,
+                   early: &[[u32; REPRESENTATIVES]],
+                   spans: &[Span],
+                   refused: &FxHashSet<(u32, u32)>| {
         if ra == rb {
-            continue;
+            return Take::Skip;
         }
         let (lo, hi) = (ra.min(rb), ra.max(rb));
         if let Some(rule) = idle {
             if gap(spans[lo as usize], spans[hi as usize]) > rule.idle_minutes {
-                continue;
+                return Take::Skip;
             }
         }
         // An unanchored edge joins two single nodes only at UNANCHORED_PAIR, and never grows
         // a group (below).
         if !e.anchored && e.score < UNANCHORED_PAIR {
-            continue;
+            return Take::Skip;
         }
-        if !(single(&early[lo as usize]) && single(&early[hi as usize])) {
-            // Similar words about the same kind of problem, with nothing saying where, make
-            // a pair but not a ticket: a group grows only on an anchored edge. (Another,
-            // anchored edge between the same groups may still join them.)
-            if !e.anchored {
-                continue;
+        if single(&early[lo as usize]) && single(&early[hi as usize]) {
+            return Take::Join;
+        }
+        // Similar words about the same kind of problem, with nothing saying where, make a pair
+        // but not a ticket: a group grows only on an anchored edge. (Another, anchored edge
+        // between the same groups may still join them.)
+        if !e.anchored || refused.contains(&(lo, hi)) {
+            return Take::Skip;
+        }
+        // A side's representatives: its earliest members, then the edge's end if it is not
+        // one of them.
+        let side = |root: u32, end: u32| {
+            let mut reps = [NONE; REPRESENTATIVES + 1];
+            let mut len = 0;
+            for &m in early[root as usize].iter().take_while(|&&m| m != NONE) {
+                reps[len] = m;
+                len += 1;
             }
-            if refused.contains(&(lo, hi)) {
-                continue;
+            if !reps[..len].contains(&end) {
+                reps[len] = end;
             }
-            // A side's representatives: its earliest members, then the edge's end if it is
-            // not one of them.
-            let side = |root: u32, end: u32| {
-                let mut reps = [NONE; REPRESENTATIVES + 1];
-                let mut len = 0;
-                for &m in early[root as usize].iter().take_while(|&&m| m != NONE) {
-                    reps[len] = m;
-                    len += 1;
+            reps
+        };
+        let (end_lo, end_hi) = if ra == lo { (e.a, e.b) } else { (e.b, e.a) };
+        Take::Check(side(lo, end_lo), side(hi, end_hi))
+    };
+    // Whether the mean score between two groups' representatives reaches the link threshold.
+    // The mean over all pairs decides, but scores lie in [0, 1] and float addition is
+    // monotone: scoring stops as soon as the sum so far already reaches the link threshold, or
+    // could not reach it even if every pair left scored 1. The verdict is the one the full mean
+    // gives; most merges need only a few scores.
+    let agree = |e: &Edge, reps_lo: &[u32], reps_hi: &[u32]| {
+        let reps_lo = &reps_lo[..reps_lo.iter().take_while(|&&m| m != NONE).count()];
+        let reps_hi = &reps_hi[..reps_hi.iter().take_while(|&&m| m != NONE).count()];
+        let count = reps_lo.len() * reps_hi.len();
+        let n = count as f32;
+        let (mut total, mut left) = (0.0f32, count);
+        for &x in reps_lo {
+            for &y in reps_hi {
+                total += if (x.min(y), x.max(y)) == (e.a, e.b) {
+                    e.score
+                } else {
+                    score(x.min(y), x.max(y))
+                };
+                left -= 1;
+                if total / n >= link_threshold {
+                    return true;
                 }
-                if !reps[..len].contains(&end) {
-                    reps[len] = end;
-                    len += 1;
+                let mut best = total;
+                for _ in 0..left {
+                    best += 1.0;
                 }
-                (reps, len)
-            };
-            let (end_lo, end_hi) = if ra == lo { (e.a, e.b) } else { (e.b, e.a) };
-            let (reps_lo, len_lo) = side(lo, end_lo);
-            let (reps_hi, len_hi) = side(hi, end_hi);
-            let (reps_lo, reps_hi) = (&reps_lo[..len_lo], &reps_hi[..len_hi]);
-            // The mean over all pairs decides, but scores lie in [0, 1] and float addition is
-            // monotone: stop scoring as soon as the sum so far already reaches the link
-            // threshold, or could not reach it even if every pair left scored 1. The verdict
-            // is the one the full mean gives; most merges need only a few scores.
-            let count = reps_lo.len() * reps_hi.len();
-            let n = count as f32;
-            let (mut total, mut left) = (0.0f32, count);
-            let mut accept = true;
-            'pairs: for &x in reps_lo {
-                for &y in reps_hi {
-                    total += if (x.min(y), x.max(y)) == (e.a, e.b) {
-                        e.score
-                    } else {
-                        score(x.min(y), x.max(y))
+                if best / n < link_threshold {
+                    return false;
+                }
+            }
+        }
+        true
+    };
+
+    // The edges are taken a window at a time. Scoring representatives is most of the work
+    // and the rest is one thread's, so the pool first checks, in parallel, every merge of the
+    // window as the groups stand before it; taking the edges in turn, a check whose groups
+    // have the same representatives by then uses that verdict (the same: the mean depends on
+    // nothing else), and the others are scored again.
+    let speculate = rayon::current_num_threads() > 1;
+    let mut speculated: Vec<Option<(Reps, Reps, bool)>> = Vec::new();
+    for window in order.chunks(CHECK_WINDOW) {
+        let edge = |i: u32| {
+            let (a, b) = ends(i);
+            Edge {
+                a,
+                b,
+                ..edges[i as usize]
+            }
+        };
+        speculated.clear();
+        if speculate {
+            window
+                .par_iter()
+                .map(|&(_, _, i)| {
+                    let e = edge(i);
+                    let (ra, rb) = (root(&parent, e.a), root(&parent, e.b));
+                    match verdict(&e, ra, rb, &early, &spans, &refused) {
+                        Take::Check(lo, hi) => Some((lo, hi, agree(&e, &lo, &hi))),
+                        Take::Skip | Take::Join => None,
+                    }
+                })
+                .collect_into_vec(&mut speculated);
+        }
+        for (k, &(_, _, i)) in window.iter().enumerate() {
+            let e = edge(i);
+            // Roots are always the smallest node of their cluster: the canonical one.
+            let ra = find(&mut parent, e.a);
+            let rb = find(&mut parent, e.b);
+            match verdict(&e, ra, rb, &early, &spans, &refused) {
+                Take::Skip => continue,
+                Take::Join => {}
+                Take::Check(lo, hi) => {
+                    let yes = match speculated.get(k) {
+                        Some(&Some((was_lo, was_hi, yes))) if (was_lo, was_hi) == (lo, hi) => yes,
+                        _ => agree(&e, &lo, &hi),
                     };
-                    left -= 1;
-                    if total / n >= link_threshold {
-                        break 'pairs;
-                    }
-                    let mut best = total;
-                    for _ in 0..left {
-                        best += 1.0;
-                    }
-                    if best / n < link_threshold {
-                        accept = false;
-                        break 'pairs;
+                    if !yes {
+                        refused.insert((ra.min(rb), ra.max(rb)));
+                        continue;
                     }
                 }
             }
-            if !accept {
-                refused.insert((lo, hi));
-                continue;
+            let (lo, hi) = (ra.min(rb), ra.max(rb));
+            parent[hi as usize] = lo;
+            if !spans.is_empty() {
+                spans[lo as usize] = join_spans(spans[lo as usize], spans[hi as usize]);
             }
+            let mut both = [NONE; 2 * REPRESENTATIVES];
+            both[..REPRESENTATIVES].copy_from_slice(&early[lo as usize]);
+            both[REPRESENTATIVES..].copy_from_slice(&early[hi as usize]);
+            both.sort_unstable();
+            early[lo as usize].copy_from_slice(&both[..REPRESENTATIVES]);
+            links.push((e.a, e.b, e.score));
+            links.push((e.b, e.a, e.score));
         }
-        parent[hi as usize] = lo;
-        if !spans.is_empty() {
-            spans[lo as usize] = join_spans(spans[lo as usize], spans[hi as usize]);
-        }
-        let mut both = [NONE; 2 * REPRESENTATIVES];
-        both[..REPRESENTATIVES].copy_from_slice(&early[lo as usize]);
-        both[REPRESENTATIVES..].copy_from_slice(&early[hi as usize]);
-        both.sort_unstable();
-        early[lo as usize].copy_from_slice(&both[..REPRESENTATIVES]);
-        links.push((e.a, e.b, e.score));
-        links.push((e.b, e.a, e.score));
     }
     drop(early);
     links.par_sort_unstable_by_key(|&(x, y, _)| (x, y));
@@ -502,6 +576,44 @@ mod tests {
         rev.reverse();
         let b = cluster(4, &rev, 0.5, 0.5, None, score);
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn checks_scored_ahead_in_parallel_give_the_one_thread_result() {
+        // Groups of one event grow and refuse each other over many windows of edges; the
+        // score between two nodes is fixed but arbitrary, so many merge checks go either way.
+        let n = 3_000u32;
+        let hash = |x: u32, y: u32| {
+            let h = (u64::from(x) << 32 | u64::from(y)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            (h >> 40) as f32 / (1u64 << 24) as f32
+        };
+        let score = |x: u32, y: u32| hash(x.min(y), x.max(y));
+        let edges: Vec<Edge> = (0..n)
+            .flat_map(|a| (1..=8).map(move |k| (a, (a * 7 + k * 13) % n)))
+            .map(|(a, b)| Edge {
+                anchored: (a + b) % 5 != 0,
+                ..e(a, b, 0.4 + 0.6 * score(a, b))
+            })
+            .collect();
+        assert!(edges.len() > 2 * CHECK_WINDOW, "several windows of edges");
+        let run = |threads: usize, link_threshold: f32| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| cluster(n as usize, &edges, 0.5, link_threshold, None, score))
+        };
+        let alone = run(1, 0.45);
+        assert_eq!(run(4, 0.45), alone);
+        assert_eq!(run(2, 0.45), alone);
+        // The checks decide something: without them the groups come out otherwise.
+        assert_ne!(run(1, 0.0).canonical, alone.canonical);
+        let groups = |c: &Clustering| {
+            (0..n as usize)
+                .filter(|&x| c.canonical[x] as usize == x)
+                .count()
+        };
+        assert!(groups(&alone) < n as usize / 2, "{} groups", groups(&alone));
     }
 
     #[test]
