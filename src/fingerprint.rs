@@ -226,7 +226,7 @@ impl Analyzer {
 
     /// [`Analyzer::fingerprint_with_terms`], looking up in `memo` (and adding to it) what
     /// earlier orders taught about their words and places: the same result, with each distinct
-    /// word and place judged once per memo.
+    /// word and place judged once per memo. `on_term` hears of each term once per memo.
     pub(crate) fn fingerprint_memoized(
         &self,
         order: &WorkOrder,
@@ -244,26 +244,37 @@ impl Analyzer {
         // The memo's map, empty but with the capacity earlier orders gave it.
         let mut counts = std::mem::take(&mut memo.counts);
         let mut entity_terms: Vec<(TermHash, f32)> = Vec::new();
-        let mut words = Vec::new();
-        self.tokenizer.content_terms(&title, &mut words);
-        let title_words = words.len();
-        self.tokenizer.content_terms(&text, &mut words);
-        for (i, w) in words.drain(..).enumerate() {
+        // Each word is hashed once, and what it is (a stop word or a content term, a possible
+        // part of a name) is looked up by that hash: terms are known by their hash anyway.
+        let words = &mut memo.words;
+        let mut add = |w: &str, weight: f32| {
             let h = term_hash(w);
-            let weight = if i < title_words {
-                TITLE_TERM_WEIGHT
-            } else {
-                1.0
-            };
+            let facts = words.entry(h).or_insert_with(|| {
+                let content = !self.tokenizer.is_stopword(w);
+                WordFacts {
+                    content,
+                    entity: content && self.is_entity_word(w),
+                    announced: false,
+                }
+            });
+            if !facts.content {
+                return;
+            }
             let count = counts.entry(h).or_default();
             if *count == 0.0 {
-                on_term(h, w);
-                if memo.is_entity_word(h, w, |w| self.is_entity_word(w)) {
+                if !facts.announced {
+                    facts.announced = true;
+                    on_term(h, w);
+                }
+                if facts.entity {
                     entity_terms.push((h, 0.0));
                 }
             }
             *count += weight;
-        }
+        };
+        self.tokenizer
+            .lettered_words(&title, |w| add(w, TITLE_TERM_WEIGHT));
+        self.tokenizer.lettered_words(&text, |w| add(w, 1.0));
         entity_terms.sort_unstable_by_key(|(h, _)| *h);
         let mut terms: Vec<(TermHash, f32)> = counts.drain().collect();
         terms.sort_unstable_by_key(|(h, _)| *h);
@@ -455,9 +466,9 @@ type CleanedPlace = (PlaceKind, Box<str>, Option<(String, String)>);
 /// memo per rayon task.
 #[derive(Debug, Default)]
 pub(crate) struct FingerprintMemo {
-    /// [`Analyzer::is_entity_word`], by the word's hash: terms are known by their hash
-    /// everywhere else too, and a hash is cheaper to look up than the word.
-    entity_word: FxHashMap<TermHash, bool>,
+    /// What each word seen is, by its hash: terms are known by their hash everywhere else
+    /// too, and a hash is cheaper to look up than the word.
+    words: FxHashMap<TermHash, WordFacts>,
     /// [`Analyzer::clean_place`], by the name as found, then kind and core as found: the
     /// cleaned name and core, or `None` if it is no place.
     clean: FxHashMap<Box<str>, Vec<CleanedPlace>>,
@@ -469,16 +480,18 @@ pub(crate) struct FingerprintMemo {
     category: FxHashMap<Box<str>, u64>,
 }
 
-impl FingerprintMemo {
-    fn is_entity_word(
-        &mut self,
-        h: TermHash,
-        word: &str,
-        judge: impl FnOnce(&str) -> bool,
-    ) -> bool {
-        *self.entity_word.entry(h).or_insert_with(|| judge(word))
-    }
+/// What a memo knows of a word (with a letter in it).
+#[derive(Debug, Clone, Copy)]
+struct WordFacts {
+    /// A content term: not a stop word.
+    content: bool,
+    /// [`Analyzer::is_entity_word`].
+    entity: bool,
+    /// Whether the caller's `on_term` was told of it already.
+    announced: bool,
+}
 
+impl FingerprintMemo {
     fn clean_place(&mut self, place: &mut Place, clean: impl FnOnce(&mut Place) -> bool) -> bool {
         let known = self.clean.get(place.name.as_str()).and_then(|v| {
             v.iter()
@@ -1291,6 +1304,40 @@ mod tests {
         let mut o = WorkOrder::new(id, text);
         o.title = title.into();
         o
+    }
+
+    #[test]
+    fn a_shared_memo_gives_the_fingerprints_of_fresh_ones_and_names_each_term_once() {
+        use crate::generate::{generate, GenerateConfig};
+        let (orders, _) = generate(&GenerateConfig {
+            orders: 400,
+            seed: 5,
+            ..GenerateConfig::default()
+        });
+        let a = analyzer();
+        let mut memo = FingerprintMemo::default();
+        let mut announced: Vec<TermHash> = Vec::new();
+        let mut fresh_terms: Vec<TermHash> = Vec::new();
+        for o in &orders {
+            let shared = a.fingerprint_memoized(o, "s", &mut memo, |h, _| announced.push(h));
+            let mut own: Vec<TermHash> = Vec::new();
+            let fresh = a.fingerprint_with_terms(o, "s", |h, _| own.push(h));
+            assert_eq!(shared, fresh, "order {}", o.id);
+            // A fresh memo names each term of the order once; the shared one, once in all.
+            let mut distinct = own.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            assert_eq!(distinct.len(), own.len(), "order {}", o.id);
+            assert_eq!(own.len(), fresh.terms.len());
+            fresh_terms.extend(own);
+        }
+        fresh_terms.sort_unstable();
+        fresh_terms.dedup();
+        let mut once = announced.clone();
+        once.sort_unstable();
+        once.dedup();
+        assert_eq!(once.len(), announced.len(), "a term named twice");
+        assert_eq!(once, fresh_terms);
     }
 
     #[test]

@@ -19,6 +19,13 @@ const DOMAIN_DICT: &str = include_str!("../../dict/domain.txt");
 const STOPWORDS: &str = include_str!("../../dict/stopwords.txt");
 
 /// Dictionary text without `#` comments and blank lines, which jieba does not accept.
+/// Whether `word` holds a letter or CJK character (not only digits, punctuation or space).
+fn has_letter(word: &str) -> bool {
+    // Common CJK ideographs (all letters) answer without Unicode tables.
+    word.chars()
+        .any(|c| matches!(c, '\u{4E00}'..='\u{9FA5}') || c.is_alphabetic() && !c.is_ascii_digit())
+}
+
 fn without_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
@@ -180,14 +187,20 @@ impl Tokenizer {
         }
     }
 
+    /// Calls `each` with every word of `text` that holds a letter or CJK character, in order:
+    /// the words that are content terms unless they are stop words ([`Tokenizer::is_content`]).
+    pub(crate) fn lettered_words<'a>(&self, text: &'a str, mut each: impl FnMut(&'a str)) {
+        for token in self.inner.jieba.cut(text, self.inner.hmm) {
+            if has_letter(token.word) {
+                each(token.word);
+            }
+        }
+    }
+
     /// Whether `word` carries content: not a stop word, and with at least one letter or
     /// CJK character.
     pub fn is_content(&self, word: &str) -> bool {
-        // Common CJK ideographs (all letters) answer without Unicode tables.
-        let has_letter = word.chars().any(|c| {
-            matches!(c, '\u{4E00}'..='\u{9FA5}') || c.is_alphabetic() && !c.is_ascii_digit()
-        });
-        has_letter && !self.inner.stopwords.contains(word)
+        has_letter(word) && !self.inner.stopwords.contains(word)
     }
 
     /// Whether `word` is a stop word.
