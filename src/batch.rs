@@ -670,34 +670,10 @@ fn resident_mib() -> Option<(u64, u64)> {
 const _: () =
     assert!(std::mem::size_of::<Option<Fingerprint>>() == std::mem::size_of::<Fingerprint>());
 
-/// The first id of `orders` (by its second occurrence) that appears twice, if any: ids are
-/// hashed and sorted in parallel, and only ids with equal hashes compared.
+/// The first id of `orders` (by its second occurrence) that appears twice, if any.
 fn repeated_id(orders: &[WorkOrder]) -> Option<&crate::order::OrderId> {
-    let mut keyed: Vec<(u64, u32)> = orders
-        .par_iter()
-        .enumerate()
-        .map(|(i, o)| {
-            let mut h = rustc_hash::FxHasher::default();
-            std::hash::Hash::hash(&o.id, &mut h);
-            (std::hash::Hasher::finish(&h), i as u32)
-        })
-        .collect();
-    keyed.par_sort_unstable();
-    // Within a run of equal hashes (in input order), the later of each repeated pair.
-    keyed
-        .chunk_by(|x, y| x.0 == y.0)
-        .filter(|run| run.len() > 1)
-        .filter_map(|run| {
-            run.iter().enumerate().skip(1).find_map(|(k, &(_, later))| {
-                let id = &orders[later as usize].id;
-                run[..k]
-                    .iter()
-                    .any(|&(_, earlier)| orders[earlier as usize].id == *id)
-                    .then_some(later)
-            })
-        })
-        .min()
-        .map(|later| &orders[later as usize].id)
+    let (later, _) = *crate::order::repeated_ids(orders).first()?;
+    Some(&orders[later as usize].id)
 }
 
 /// What each rayon task of the score stage carries: its edges, its count of pairs, the side of

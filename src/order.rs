@@ -244,6 +244,40 @@ impl WorkOrder {
     }
 }
 
+/// Every order of `orders` whose id an earlier order has, with the first order of that id:
+/// `(later, first)` by index, sorted. Ids are hashed and sorted in parallel (on the current
+/// rayon pool) and compared only where their hashes are equal, so a million orders take a few
+/// tens of milliseconds and one id repeated many times costs no more than many ids.
+pub(crate) fn repeated_ids(orders: &[WorkOrder]) -> Vec<(u32, u32)> {
+    use rayon::prelude::*;
+    let mut keyed: Vec<(u64, u32)> = orders
+        .par_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mut h = rustc_hash::FxHasher::default();
+            std::hash::Hash::hash(&o.id, &mut h);
+            (std::hash::Hasher::finish(&h), i as u32)
+        })
+        .collect();
+    keyed.par_sort_unstable();
+    let mut repeats = Vec::new();
+    let mut run_orders: Vec<u32> = Vec::new();
+    for run in keyed
+        .chunk_by(|x, y| x.0 == y.0)
+        .filter(|run| run.len() > 1)
+    {
+        // Equal hashes in index order, sorted (stably) by id: each id's first order leads.
+        run_orders.clear();
+        run_orders.extend(run.iter().map(|&(_, i)| i));
+        run_orders.sort_by(|&x, &y| orders[x as usize].id.cmp(&orders[y as usize].id));
+        for same in run_orders.chunk_by(|&x, &y| orders[x as usize].id == orders[y as usize].id) {
+            repeats.extend(same[1..].iter().map(|&later| (later, same[0])));
+        }
+    }
+    repeats.sort_unstable();
+    repeats
+}
+
 /// The salted hash of a reporter (phone number or account) that outputs carry instead of it.
 ///
 /// The reporter is trimmed before hashing, so " 13800000000" and "13800000000" agree. The result

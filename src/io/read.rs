@@ -1,6 +1,5 @@
 //! Streaming dump reader: format and encoding detection, header mapping, record validation.
 
-use std::collections::hash_map::Entry;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Chain, Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -829,46 +828,120 @@ pub fn read_dumps(
     mut progress: impl FnMut(u64),
 ) -> Result<ReadOutput> {
     let mut out = ReadOutput::default();
-    // Order id → (index in `out.orders`, index in `paths`, line).
-    let mut seen: FxHashMap<OrderId, (usize, usize, u64)> = FxHashMap::default();
-    for (file_idx, path) in paths.iter().enumerate() {
+    // Where each order came from (its file by the index of the file's first order, its line)
+    // and the place of each order and reject among all records: repeated ids are found once
+    // everything is read, and their rejects go where the records were.
+    let mut file_starts: Vec<usize> = Vec::with_capacity(paths.len());
+    let mut lines: Vec<u64> = Vec::new();
+    let mut order_at: Vec<u64> = Vec::new();
+    let mut reject_at: Vec<u64> = Vec::new();
+    let mut records = 0u64;
+    for path in paths {
+        file_starts.push(out.orders.len());
+        let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+        let first = out.orders.len();
         let read = reader.read_path(path, |item| {
             match item {
-                ReadItem::Order { order, line } => match seen.entry(order.id.clone()) {
-                    Entry::Vacant(v) => {
-                        v.insert((out.orders.len(), file_idx, line));
-                        out.orders.push(order);
+                ReadItem::Order { order, line } => {
+                    if out.orders.len() == first + SIZING_SAMPLE {
+                        reserve_for_file(&mut out.orders, first, bytes);
                     }
-                    Entry::Occupied(o) => {
-                        let (idx, first_file, first_line) = *o.get();
-                        let first = &out.orders[idx];
-                        let same = *first == order;
-                        // "line 2" alone would point into the wrong file.
-                        let first_at = if first_file == file_idx {
-                            format!("line {first_line}")
-                        } else {
-                            format!("{}:{first_line}", paths[first_file].display())
-                        };
-                        out.rejects.push(Reject {
-                            file: path.display().to_string(),
-                            line,
-                            field: Some("id".into()),
-                            reason: format!(
-                                "duplicate order id {:?} ({} the record at {first_at}; the first is kept)",
-                                order.id.0,
-                                if same { "same content as" } else { "different content from" },
-                            ),
-                            raw: serde_json::to_string(&order).unwrap_or_default(),
-                        });
-                    }
-                },
-                ReadItem::Reject(r) => out.rejects.push(r),
+                    out.orders.push(order);
+                    lines.push(line);
+                    order_at.push(records);
+                }
+                ReadItem::Reject(r) => {
+                    out.rejects.push(r);
+                    reject_at.push(records);
+                }
             }
-            progress(out.orders.len() as u64 + out.rejects.len() as u64);
+            records += 1;
+            progress(records);
         })?;
         out.records_read += read;
     }
+    let repeats = crate::order::repeated_ids(&out.orders);
+    if repeats.is_empty() {
+        return Ok(out);
+    }
+    let file_of = |order: u32| file_starts.partition_point(|&s| s <= order as usize) - 1;
+    let mut repeat_rejects: Vec<(u64, Reject)> = repeats
+        .iter()
+        .map(|&(later, first)| {
+            let (order, first_order) = (&out.orders[later as usize], &out.orders[first as usize]);
+            let (file, first_file) = (file_of(later), file_of(first));
+            let first_line = lines[first as usize];
+            // "line 2" alone would point into the wrong file.
+            let first_at = if first_file == file {
+                format!("line {first_line}")
+            } else {
+                format!("{}:{first_line}", paths[first_file].display())
+            };
+            let reject = Reject {
+                file: paths[file].display().to_string(),
+                line: lines[later as usize],
+                field: Some("id".into()),
+                reason: format!(
+                    "duplicate order id {:?} ({} the record at {first_at}; the first is kept)",
+                    order.id.0,
+                    if order == first_order {
+                        "same content as"
+                    } else {
+                        "different content from"
+                    },
+                ),
+                raw: serde_json::to_string(order).unwrap_or_default(),
+            };
+            (order_at[later as usize], reject)
+        })
+        .collect();
+    let mut index = 0u32;
+    let mut repeated = repeats.iter().map(|&(later, _)| later).peekable();
+    out.orders.retain(|_| {
+        let keep = repeated.next_if_eq(&index).is_none();
+        index += 1;
+        keep
+    });
+    // Both lists are in reading order: merged, the rejects are too.
+    let read_rejects = std::mem::take(&mut out.rejects).into_iter().zip(reject_at);
+    let mut repeat_rejects = repeat_rejects.drain(..).peekable();
+    for (reject, at) in read_rejects {
+        while let Some((_, r)) = repeat_rejects.next_if(|(order_at, _)| *order_at < at) {
+            out.rejects.push(r);
+        }
+        out.rejects.push(reject);
+    }
+    out.rejects.extend(repeat_rejects.map(|(_, r)| r));
     Ok(out)
+}
+
+/// Orders read from a file before [`reserve_for_file`] sizes the vector for the rest.
+const SIZING_SAMPLE: usize = 1024;
+
+/// Makes room in `orders` for the orders a file of `bytes` bytes likely holds, judged by the
+/// ones read from it so far (from index `first`). Grown by doubling, a million orders' vector
+/// is copied some twenty times and touches twice its memory, one fresh page at a time, on the
+/// thread that reads; room reserved and never written costs address space only.
+fn reserve_for_file(orders: &mut Vec<WorkOrder>, first: usize, bytes: u64) {
+    let sample = &orders[first..];
+    // The fields' text, plus delimiters, time and channel: a little under a record's bytes,
+    // so the estimate errs on the side of room.
+    let text: usize = sample
+        .iter()
+        .map(|o| {
+            o.id.0.len()
+                + o.title.len()
+                + o.text.len()
+                + o.address.as_deref().map_or(0, str::len)
+                + o.reporter.as_deref().map_or(0, str::len)
+                + o.category.as_deref().map_or(0, str::len)
+                + 16
+        })
+        .sum();
+    let per_order = (text / sample.len().max(1)).max(1) as u64;
+    let expected = usize::try_from(bytes / per_order).unwrap_or(usize::MAX);
+    // Refused room (an estimate beyond what the system grants) leaves the doubling to it.
+    let _ = orders.try_reserve(expected.saturating_sub(sample.len()));
 }
 
 #[cfg(test)]
@@ -1166,6 +1239,85 @@ mod tests {
         assert!(
             reason.contains(&format!("same content as the record at {}:2", a.display())),
             "{reason}"
+        );
+    }
+
+    #[test]
+    fn repeated_ids_are_rejected_where_they_were_read() {
+        // Repeats and other rejects interleave, within a file and across an empty file; a
+        // file holds enough orders to size the vector from its first ones.
+        let dir = tempfile::tempdir().unwrap();
+        let (a, empty, b) = (
+            dir.path().join("a.csv"),
+            dir.path().join("empty.csv"),
+            dir.path().join("b.csv"),
+        );
+        let mut rows = String::from("编号,内容\n");
+        for i in 0..SIZING_SAMPLE + 50 {
+            rows.push_str(&format!("A{i},第{i}条\n"));
+        }
+        rows.push_str("A3,第3条\n,没有编号\nA1,改过的第1条\nA3,第3条\n");
+        std::fs::write(&a, &rows).unwrap();
+        std::fs::write(&empty, "编号,内容\n").unwrap();
+        std::fs::write(&b, "编号,内容\nB1,乙\nA2,第2条\n,又没有编号\nB1,乙\n").unwrap();
+        let reader = DumpReaderBuilder::new().build().unwrap();
+        let paths = [a.clone(), empty, b.clone()];
+        let out = read_dumps(&reader, &paths, |_| {}).unwrap();
+        let last = SIZING_SAMPLE as u64 + 51;
+        let seen: Vec<(String, u64, &str)> = out
+            .rejects
+            .iter()
+            .map(|r| {
+                let file = Path::new(&r.file).file_name().unwrap().to_string_lossy();
+                let at = r
+                    .reason
+                    .find(" the record at ")
+                    .map_or("", |i| &r.reason[i..]);
+                (file.into_owned(), r.line, at)
+            })
+            .collect();
+        let a_at = |line: u64| format!(" the record at {}:{line}; the first is kept)", a.display());
+        let expected: Vec<(String, u64, String)> = vec![
+            (
+                "a.csv".into(),
+                last + 1,
+                " the record at line 5; the first is kept)".into(),
+            ),
+            ("a.csv".into(), last + 2, String::new()),
+            (
+                "a.csv".into(),
+                last + 3,
+                " the record at line 3; the first is kept)".into(),
+            ),
+            (
+                "a.csv".into(),
+                last + 4,
+                " the record at line 5; the first is kept)".into(),
+            ),
+            ("b.csv".into(), 3, a_at(4)),
+            ("b.csv".into(), 4, String::new()),
+            (
+                "b.csv".into(),
+                5,
+                " the record at line 2; the first is kept)".into(),
+            ),
+        ];
+        let seen: Vec<(String, u64, String)> = seen
+            .into_iter()
+            .map(|(f, l, at)| (f, l, at.to_string()))
+            .collect();
+        assert_eq!(seen, expected);
+        assert!(out.rejects[2].reason.contains("different content from"));
+        assert!(out.rejects[3].reason.contains("same content as"));
+        // Each id once, in reading order, and every record accounted for.
+        let ids: Vec<&str> = out.orders.iter().map(|o| o.id.as_str()).collect();
+        let mut expected_ids: Vec<String> =
+            (0..SIZING_SAMPLE + 50).map(|i| format!("A{i}")).collect();
+        expected_ids.push("B1".into());
+        assert_eq!(ids, expected_ids);
+        assert_eq!(
+            out.records_read,
+            (out.orders.len() + out.rejects.len()) as u64
         );
     }
 
