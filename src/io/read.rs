@@ -281,7 +281,7 @@ impl DumpReader {
         // Records are read a batch at a time into reused buffers, turned into orders in
         // parallel (the current rayon pool) and handed to the sink in file order.
         let parse = |csv: &mut csv::Reader<QuoteTracker<Decoded>>,
-                     buffers: &mut Vec<csv::StringRecord>,
+                     buffers: &mut Vec<csv::ByteRecord>,
                      batch: &mut Vec<Pending>,
                      records: &mut u64|
          -> Result<bool> {
@@ -289,14 +289,16 @@ impl DumpReader {
             while batch.len() < READ_BATCH {
                 let at = batch.len();
                 if buffers.len() == at {
-                    buffers.push(csv::StringRecord::new());
+                    buffers.push(csv::ByteRecord::new());
                 }
                 let record = &mut buffers[at];
-                match csv.read_record(record) {
+                // Bytes: the decoder hands the parser UTF-8 only, and the fields are made
+                // `str`s (checked) on the pool, not here on the one parsing thread.
+                match csv.read_byte_record(record) {
                     Ok(false) => return Ok(true),
                     Ok(true) => {
                         let line = record.position().map_or(0, |p| p.line());
-                        if record.iter().all(|f| f.trim().is_empty()) {
+                        if record.iter().all(is_blank_field) {
                             continue;
                         }
                         *records += 1;
@@ -320,7 +322,7 @@ impl DumpReader {
                                         .map(|c| format!(" in column {c:?}"))
                                         .unwrap_or_default()
                                 ),
-                                record.iter().collect::<Vec<_>>().join(&joiner),
+                                joined(record, &joiner),
                             )));
                             continue;
                         }
@@ -343,12 +345,12 @@ impl DumpReader {
             }
             Ok(false)
         };
-        let mut hand_over = |buffers: &[csv::StringRecord], batch: &mut Vec<Pending>| {
-            let convert = |(record, pending): (&csv::StringRecord, &mut Pending)| {
+        let mut hand_over = |buffers: &[csv::ByteRecord], batch: &mut Vec<Pending>| {
+            let convert = |(record, pending): (&csv::ByteRecord, &mut Pending)| {
                 let Pending::Record(line) = *pending else {
                     return;
                 };
-                let raw = || record.iter().collect::<Vec<_>>().join(&joiner);
+                let raw = || joined(record, &joiner);
                 *pending = if record.len() != headers.len() {
                     Pending::Reject(ctx.reject(
                         line,
@@ -365,7 +367,11 @@ impl DumpReader {
                         (
                             map.field_of(i),
                             headers[i].as_str(),
-                            record.get(i).unwrap_or(""),
+                            // Not UTF-8 (which the decoder never lets through) reads
+                            // as the decoder's replacement: an invalid byte sequence.
+                            record.get(i).map_or("", |f| {
+                                std::str::from_utf8(f).unwrap_or("\u{fffd}")
+                            }),
                         )
                     });
                     match ctx.build_order(cells) {
@@ -406,7 +412,7 @@ impl DumpReader {
         // With more threads, records are parsed on a thread of their own, one batch ahead of
         // the caller, which converts them (on the pool) and runs the sink: parsing, the part
         // no pool can share, overlaps the rest. Batches travel back to be refilled.
-        type Batch = (Vec<csv::StringRecord>, Vec<Pending>);
+        type Batch = (Vec<csv::ByteRecord>, Vec<Pending>);
         std::thread::scope(|scope| {
             let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(1);
             let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
@@ -915,6 +921,28 @@ pub fn read_dumps(
     Ok(out)
 }
 
+/// Whether a field holds only white space (as `str::trim` sees it), without making it a `str`
+/// unless it starts with a byte beyond ASCII.
+fn is_blank_field(field: &[u8]) -> bool {
+    // ASCII white space as `char::is_whitespace` has it (with the vertical tab).
+    let Some(start) = field
+        .iter()
+        .position(|&b| b != 0x0b && !b.is_ascii_whitespace())
+    else {
+        return true;
+    };
+    !field[start].is_ascii() && String::from_utf8_lossy(&field[start..]).trim().is_empty()
+}
+
+/// A record's fields joined by `joiner`, as the raw text of a reject.
+fn joined(record: &csv::ByteRecord, joiner: &str) -> String {
+    record
+        .iter()
+        .map(String::from_utf8_lossy)
+        .collect::<Vec<_>>()
+        .join(joiner)
+}
+
 /// Orders read from a file before [`reserve_for_file`] sizes the vector for the rest.
 const SIZING_SAMPLE: usize = 1024;
 
@@ -1319,6 +1347,31 @@ mod tests {
             out.records_read,
             (out.orders.len() + out.rejects.len()) as u64
         );
+    }
+
+    #[test]
+    fn blank_fields_are_blank_as_trim_sees_them() {
+        for field in [
+            "",
+            " ",
+            "\t\r\n",
+            "\u{b}\u{c}",
+            "\u{3000}",
+            " \u{a0}\u{2003} ",
+            "a",
+            " a ",
+            "\u{3000}井盖",
+            "\u{1c}",
+            "0",
+            "\u{85}",
+            "\u{200b}",
+        ] {
+            assert_eq!(
+                is_blank_field(field.as_bytes()),
+                field.trim().is_empty(),
+                "{field:?}"
+            );
+        }
     }
 
     #[test]
