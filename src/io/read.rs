@@ -370,7 +370,7 @@ impl DumpReader {
                             // Not UTF-8 (which the decoder never lets through) reads
                             // as the decoder's replacement: an invalid byte sequence.
                             record.get(i).map_or("", |f| {
-                                std::str::from_utf8(f).unwrap_or("\u{fffd}")
+                                simdutf8::basic::from_utf8(f).unwrap_or("\u{fffd}")
                             }),
                         )
                     });
