@@ -349,39 +349,55 @@ impl Deduper {
             ))
         });
         let salt = &self.config.salt;
-        // Fingerprints in chunks, each rayon task keeping one vocabulary of the terms it saw
-        // (for explanations), merged at the end. Each chunk writes its fingerprints straight
-        // into their node's slot: collecting chunks and concatenating them would leave a
-        // million fingerprints' worth of freed chunk vectors behind in the heap.
+        // Fingerprints in chunks, each thread of the pool keeping one vocabulary of the terms
+        // it saw (for explanations), merged at the end. Each chunk writes its fingerprints
+        // straight into their node's slot: collecting chunks and concatenating them would leave
+        // a million fingerprints' worth of freed chunk vectors behind in the heap.
         let explain = self.config.explain;
         // Filled in parallel: at 1M orders the slots are 376 MB of fresh memory, and touching
         // it for the first time (page faults) took one thread about a second.
         let mut slots: Vec<Option<Fingerprint>> = Vec::with_capacity(orders.len());
         slots.par_extend(rayon::iter::repeat_n(None, orders.len()));
-        // Each task also keeps a memo of what it learnt about words and places (dropped here).
-        let vocab = slots
+        // Each thread also keeps a memo of what it learnt about words and places, whichever
+        // chunks it takes (dropped here). Memos by thread, not by rayon task, let every chunk
+        // be a task of its own: a task runs its chunks one after the other, and with tasks of
+        // rayon's own size one thread was left fingerprinting alone for most of a second at
+        // the end of a 1M pass. Each lock is only ever taken by its own thread.
+        let threads = rayon::current_num_threads();
+        let memos: Vec<std::sync::Mutex<(Vocabulary, FingerprintMemo)>> =
+            (0..threads).map(|_| Default::default()).collect();
+        slots
             .par_chunks_mut(FINGERPRINT_CHUNK)
             .zip(sorted.par_chunks(FINGERPRINT_CHUNK))
-            .fold(
-                || (Vocabulary::default(), FingerprintMemo::default()),
-                |(mut vocab, mut memo), (slots, chunk)| {
-                    for (slot, &i) in slots.iter_mut().zip(chunk) {
-                        *slot = Some(self.analyzer.fingerprint_memoized(
-                            &orders[i as usize],
-                            salt,
-                            &mut memo,
-                            |h, w| {
-                                if explain {
-                                    vocab.insert(h, w);
-                                }
-                            },
-                        ));
-                    }
-                    (vocab, memo)
-                },
-            )
-            .map(|(vocab, _)| vocab)
-            .reduce(Vocabulary::default, Vocabulary::merge);
+            .with_max_len(1)
+            .for_each(|(slots, chunk)| {
+                let thread = rayon::current_thread_index().unwrap_or(0) % threads;
+                let mut memo = memos[thread]
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let (vocab, memo) = &mut *memo;
+                for (slot, &i) in slots.iter_mut().zip(chunk) {
+                    *slot = Some(self.analyzer.fingerprint_memoized(
+                        &orders[i as usize],
+                        salt,
+                        memo,
+                        |h, w| {
+                            if explain {
+                                vocab.insert(h, w);
+                            }
+                        },
+                    ));
+                }
+            });
+        let vocab = memos
+            .into_iter()
+            .map(|m| {
+                m.into_inner()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .0
+            })
+            .reduce(Vocabulary::merge)
+            .unwrap_or_default();
         // In place: an `Option<Fingerprint>` is as large as a fingerprint (asserted below).
         let mut fps: Vec<Fingerprint> = slots
             .into_iter()
