@@ -180,11 +180,11 @@ impl Tokenizer {
     /// Appends to `out` the content terms of `text`: words that are not stop words,
     /// punctuation, white space or bare numbers.
     pub fn content_terms<'a>(&self, text: &'a str, out: &mut Vec<&'a str>) {
-        for token in self.inner.jieba.cut(text, self.inner.hmm) {
-            if self.is_content(token.word) {
-                out.push(token.word);
+        self.lettered_words(text, |word| {
+            if !self.is_stopword(word) {
+                out.push(word);
             }
-        }
+        });
     }
 
     /// Calls `each` with every word of `text` that holds a letter or CJK character, in order:
