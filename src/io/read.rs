@@ -843,9 +843,9 @@ pub fn read_dumps(
     let mut reject_at: Vec<u64> = Vec::new();
     let mut records = 0u64;
     for path in paths {
-        file_starts.push(out.orders.len());
-        let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
         let first = out.orders.len();
+        file_starts.push(first);
+        let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
         let read = reader.read_path(path, |item| {
             match item {
                 ReadItem::Order { order, line } => {
