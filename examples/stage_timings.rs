@@ -19,6 +19,13 @@ use complaint_dedup::{Deduper, DumpReaderBuilder};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // As `complaint-dedup dedup` does: freed memory is kept for reuse, not purged (option 15
+    // is mimalloc's purge delay; see `keep_freed_memory` in src/main.rs).
+    #[cfg(feature = "cli")]
+    // SAFETY: stores an integer in mimalloc's option table.
+    unsafe {
+        libmimalloc_sys::mi_option_set(15, -1)
+    };
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(
         args.next()

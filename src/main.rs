@@ -22,6 +22,23 @@ use mimalloc::MiMalloc;
 #[global_allocator]
 static ALLOCATOR: MiMalloc = MiMalloc;
 
+/// Tells mimalloc to keep the memory a batch pass frees rather than hand it back to the OS
+/// (mimalloc "purges" memory unused for a second by default).
+///
+/// A batch pass frees memory between stages and allocates again in the next, and on this kind
+/// of machine a page the OS hands out again costs far more than reusing one: on a generated
+/// 100k dump with one thread, purging took 10.9k page faults and 1.34 s of system time, not
+/// purging 1.2k faults and 0.57 s, with a peak resident size 3% higher. The memory goes back
+/// when the process exits. The long-running `check` command keeps the default.
+fn keep_freed_memory() {
+    /// `mi_option_purge_delay`'s place in mimalloc's `mi_option_t` (libmimalloc-sys has no
+    /// constant for it); -1 turns purging off.
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: `mi_option_set` stores an integer in mimalloc's option table; -1 is a
+    // documented value of this option and it may be changed at any time.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
+}
+
 #[derive(Parser)]
 #[command(
     name = "complaint-dedup",
@@ -260,6 +277,7 @@ fn read_threads(threads: Option<usize>) -> anyhow::Result<()> {
 
 fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    keep_freed_memory();
     let reader = args.reader.builder()?.build()?;
     read_threads(args.threads)?;
     // Settings are checked before any input is read.
@@ -533,6 +551,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
 fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
     use complaint_dedup::engine::Engine;
     let started = Instant::now();
+    keep_freed_memory();
     let reader = args.reader.builder()?.build()?;
     read_threads(args.threads)?;
     let mut batch = Deduper::builder();
