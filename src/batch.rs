@@ -405,23 +405,27 @@ impl Deduper {
             .collect();
         lap(&mut stats, "fingerprint");
 
-        // Exact reposts: the first node with a content key represents the rest.
-        let mut first_with_key: FxHashMap<u64, u32> = FxHashMap::default();
+        // Exact reposts: the first node with a content key represents the rest. Found by
+        // sorting (key, node) pairs on the pool, not by one thread filling a map of a million
+        // keys.
+        let mut keyed: Vec<(u64, u32)> = fps
+            .par_iter()
+            .enumerate()
+            .map(|(node, fp)| (fp.content_key, node as u32))
+            .collect();
+        keyed.par_sort_unstable();
         let mut repost_of: Vec<Option<u32>> = vec![None; fps.len()];
-        let mut reps: Vec<u32> = Vec::new();
-        for (node, fp) in fps.iter().enumerate() {
-            match first_with_key.entry(fp.content_key) {
-                std::collections::hash_map::Entry::Occupied(o) => {
-                    repost_of[node] = Some(*o.get());
-                }
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(node as u32);
-                    reps.push(node as u32);
-                }
+        for same_key in keyed.chunk_by(|a, b| a.0 == b.0) {
+            for &(_, node) in &same_key[1..] {
+                repost_of[node as usize] = Some(same_key[0].1);
             }
         }
+        drop(keyed);
+        let reps: Vec<u32> = (0..fps.len() as u32)
+            .into_par_iter()
+            .filter(|&node| repost_of[node as usize].is_none())
+            .collect();
         stats.exact_reposts = fps.len() - reps.len();
-        drop(first_with_key);
 
         let corpus = reps
             .par_iter()
