@@ -350,45 +350,39 @@ impl Deduper {
         });
         let salt = &self.config.salt;
         // Fingerprints in chunks, each thread of the pool keeping one vocabulary of the terms
-        // it saw (for explanations), merged at the end. Each chunk writes its fingerprints
-        // straight into their node's slot: collecting chunks and concatenating them would leave
-        // a million fingerprints' worth of freed chunk vectors behind in the heap.
+        // it saw (for explanations), merged at the end. rayon collects them straight into
+        // their node's place in one vector, written by the thread that computed them:
+        // collecting chunks and concatenating them would leave a million fingerprints' worth of
+        // freed chunk vectors behind in the heap, and filling a vector of slots first cost a
+        // pass over 376 MB on the pool and another on one thread (at 1M orders).
         let explain = self.config.explain;
-        // Filled in parallel: at 1M orders the slots are 376 MB of fresh memory, and touching
-        // it for the first time (page faults) took one thread about a second.
-        let mut slots: Vec<Option<Fingerprint>> = Vec::with_capacity(orders.len());
-        slots.par_extend(rayon::iter::repeat_n(None, orders.len()));
         // Each thread also keeps a memo of what it learnt about words and places, whichever
         // chunks it takes (dropped here). Memos by thread, not by rayon task, let every chunk
-        // be a task of its own: a task runs its chunks one after the other, and with tasks of
-        // rayon's own size one thread was left fingerprinting alone for most of a second at
-        // the end of a 1M pass. Each lock is only ever taken by its own thread.
+        // be a task of its own: with tasks of rayon's own size one thread was left
+        // fingerprinting alone for most of a second at the end of a 1M pass. Each lock is only
+        // ever taken by its own thread.
         let threads = rayon::current_num_threads();
         let memos: Vec<std::sync::Mutex<(Vocabulary, FingerprintMemo)>> =
             (0..threads).map(|_| Default::default()).collect();
-        slots
-            .par_chunks_mut(FINGERPRINT_CHUNK)
-            .zip(sorted.par_chunks(FINGERPRINT_CHUNK))
-            .with_max_len(1)
-            .for_each(|(slots, chunk)| {
+        let mut fps: Vec<Fingerprint> = Vec::new();
+        sorted
+            .par_iter()
+            .with_min_len(FINGERPRINT_CHUNK)
+            .with_max_len(FINGERPRINT_CHUNK)
+            .map(|&i| {
                 let thread = rayon::current_thread_index().unwrap_or(0) % threads;
                 let mut memo = memos[thread]
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
                 let (vocab, memo) = &mut *memo;
-                for (slot, &i) in slots.iter_mut().zip(chunk) {
-                    *slot = Some(self.analyzer.fingerprint_memoized(
-                        &orders[i as usize],
-                        salt,
-                        memo,
-                        |h, w| {
-                            if explain {
-                                vocab.insert(h, w);
-                            }
-                        },
-                    ));
-                }
-            });
+                self.analyzer
+                    .fingerprint_memoized(&orders[i as usize], salt, memo, |h, w| {
+                        if explain {
+                            vocab.insert(h, w);
+                        }
+                    })
+            })
+            .collect_into_vec(&mut fps);
         let vocab = memos
             .into_iter()
             .map(|m| {
@@ -398,11 +392,6 @@ impl Deduper {
             })
             .reduce(Vocabulary::merge)
             .unwrap_or_default();
-        // In place: an `Option<Fingerprint>` is as large as a fingerprint (asserted below).
-        let mut fps: Vec<Fingerprint> = slots
-            .into_iter()
-            .map(|fp| fp.expect("every node is fingerprinted"))
-            .collect();
         lap(&mut stats, "fingerprint");
 
         // Exact reposts: the first node with a content key represents the rest. Found by
@@ -686,9 +675,6 @@ fn resident_mib() -> Option<(u64, u64)> {
     };
     Some((field("VmRSS:")?, field("VmHWM:")?))
 }
-
-const _: () =
-    assert!(std::mem::size_of::<Option<Fingerprint>>() == std::mem::size_of::<Fingerprint>());
 
 /// The first id of `orders` (by its second occurrence) that appears twice, if any.
 fn repeated_id(orders: &[WorkOrder]) -> Option<&crate::order::OrderId> {
