@@ -1,6 +1,38 @@
 //! Parsing the timestamps work-order exports use.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use std::sync::OnceLock;
+
+use chrono::format::{parse, Item, Parsed, StrftimeItems};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, ParseResult};
+
+/// strftime formats parsed into chrono's items once, not once per timestamp (as
+/// `parse_from_str` does): a million-order dump has a million timestamps.
+type Compiled = OnceLock<Vec<Vec<Item<'static>>>>;
+
+/// The value of the first of `formats` that parses all of `s` into something `finish` accepts:
+/// what trying `parse_from_str` with each format in turn gives, with the formats parsed once.
+fn first_parse<T>(
+    cell: &Compiled,
+    formats: &[&'static str],
+    s: &str,
+    finish: impl Fn(&Parsed) -> ParseResult<T>,
+) -> Option<T> {
+    let compiled = cell.get_or_init(|| {
+        formats
+            .iter()
+            .map(|f| {
+                StrftimeItems::new(f)
+                    .parse()
+                    .expect("a valid strftime format")
+            })
+            .collect()
+    });
+    compiled.iter().find_map(|items| {
+        let mut parsed = Parsed::new();
+        parse(&mut parsed, s, items.iter()).ok()?;
+        finish(&parsed).ok()
+    })
+}
 
 /// Parses a timestamp in the forms exports use, as local (China Standard) time.
 ///
@@ -37,10 +69,11 @@ pub fn parse_timestamp(raw: &str) -> Option<NaiveDateTime> {
         "%Y.%m.%d %H:%M:%S",
         "%Y%m%d %H:%M:%S",
     ];
-    for fmt in DATETIME_FORMATS {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Some(t);
-        }
+    static DATETIMES: Compiled = OnceLock::new();
+    if let Some(t) = first_parse(&DATETIMES, DATETIME_FORMATS, s, |p| {
+        p.to_naive_datetime_with_offset(0)
+    }) {
+        return Some(t);
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(to_china_time(t));
@@ -49,12 +82,8 @@ pub fn parse_timestamp(raw: &str) -> Option<NaiveDateTime> {
         return Some(to_china_time(t));
     }
     const DATE_FORMATS: &[&str] = &["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d", "%Y%m%d"];
-    for fmt in DATE_FORMATS {
-        if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
-            return d.and_hms_opt(0, 0, 0);
-        }
-    }
-    None
+    static DATES: Compiled = OnceLock::new();
+    first_parse(&DATES, DATE_FORMATS, s, Parsed::to_naive_date)?.and_hms_opt(0, 0, 0)
 }
 
 fn to_china_time(t: DateTime<FixedOffset>) -> NaiveDateTime {
