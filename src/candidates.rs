@@ -238,14 +238,15 @@ fn index_keys(
         })
         .collect();
     let mut id_of: FxHashMap<TermHash, u32> = FxHashMap::default();
-    let mut doc_keys: Vec<(u32, f32)> = Vec::with_capacity(keys.iter().map(|(_, k)| k.len()).sum());
+    let mut doc_keys = touched_on_pool((0, 0.0), keys.iter().map(|(_, k)| k.len()).sum());
     let mut doc_start: Vec<u32> = Vec::with_capacity(n + 1);
     let mut df: Vec<u32> = Vec::new();
+    let mut next_key = 0;
     // Each chunk's keys are freed as soon as they are converted.
     for (lens, chunk_keys) in keys {
         let mut at = 0;
         for len in lens {
-            doc_start.push(doc_keys.len() as u32);
+            doc_start.push(next_key as u32);
             for &(k, w) in &chunk_keys[at..at + len as usize] {
                 let next = id_of.len() as u32;
                 let id = *id_of.entry(k).or_insert(next);
@@ -253,12 +254,13 @@ fn index_keys(
                     df.push(0);
                 }
                 df[id as usize] += 1;
-                doc_keys.push((id, w));
+                doc_keys[next_key] = (id, w);
+                next_key += 1;
             }
             at += len as usize;
         }
     }
-    doc_start.push(doc_keys.len() as u32);
+    doc_start.push(next_key as u32);
     drop(id_of);
     let mut post_start: Vec<u32> = Vec::with_capacity(df.len() + 1);
     let mut total = 0u32;
@@ -268,7 +270,7 @@ fn index_keys(
     }
     post_start.push(total);
     let mut fill: Vec<u32> = post_start[..df.len()].to_vec();
-    let mut postings = vec![0u32; total as usize];
+    let mut postings = touched_on_pool(0u32, total as usize);
     for doc in 0..n {
         for &(id, _) in &doc_keys[doc_start[doc] as usize..doc_start[doc + 1] as usize] {
             postings[fill[id as usize] as usize] = doc as u32;
@@ -276,6 +278,16 @@ fn index_keys(
         }
     }
     (doc_start, doc_keys, post_start, postings)
+}
+
+/// A vector of `len` copies of `value`, written on the pool. Its memory is fresh from the OS,
+/// and the first touch of a page costs more than the loops that fill it: at a million orders
+/// (160 MB of keys, 80 MB of postings), one thread spent about half a second in page faults
+/// while the other waited.
+fn touched_on_pool<T: Copy + Send + Sync>(value: T, len: usize) -> Vec<T> {
+    let mut v = Vec::with_capacity(len);
+    v.par_extend(rayon::iter::repeat_n(value, len));
+    v
 }
 
 /// One rayon task's accumulator of shared key weight: a small open-addressing table from
