@@ -322,8 +322,8 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
 
     progress.set_message(format!("deduplicating {} orders;", read.orders.len()));
     // Tickets are written as the pass hands them over, a batch at a time (encoded in
-    // parallel), never all held; the summary and the accounting check keep only counts, the
-    // order ids not yet placed and the largest tickets.
+    // parallel), never all held; the summary and the accounting check keep only counts, a
+    // hash of each placed order's id and the largest tickets.
     let mut writer = ResultWriter::create(&args.out)?;
     let mut summary = Summary::new(read.orders.len(), args.show);
     let mut pending: Vec<Ticket> = Vec::with_capacity(WRITE_BATCH);
