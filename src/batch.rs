@@ -451,9 +451,13 @@ impl Deduper {
                     pairs.extend(lists.pairs_of(doc));
                     // The other orders' fingerprints are scattered over the heap: each is
                     // touched a few pairs ahead, so that its memory is on the way while
-                    // earlier pairs are scored.
+                    // earlier pairs are scored; its own lines first, what they point to two
+                    // pairs later (score stage at 1M, two threads: 5.3 / 5.8 s → 4.9 / 5.1 s).
                     let mut touched = 0u64;
                     for (k, &(a, b)) in pairs.iter().enumerate() {
+                        if let Some(&(x, y)) = pairs.get(k + 2 * TOUCH_AHEAD) {
+                            touched ^= touch_struct(rep_fps[(x ^ y ^ doc) as usize]);
+                        }
                         if let Some(&(x, y)) = pairs.get(k + TOUCH_AHEAD) {
                             touched ^= touch(rep_fps[(x ^ y ^ doc) as usize]);
                         }
@@ -713,6 +717,21 @@ fn locality_order(fps: &[&Fingerprint]) -> Vec<u32> {
 
 /// How many pairs ahead of the one being scored the score stage touches the other order.
 const TOUCH_AHEAD: usize = 2;
+
+/// Reads the lengths of `fp`'s parts: the fingerprint's own cache lines, not the memory its
+/// parts point to (which [`touch`] reads once these lines are in).
+fn touch_struct(fp: &Fingerprint) -> u64 {
+    (fp.terms.len()
+        ^ fp.places.len()
+        ^ fp.place_words.len()
+        ^ fp.title.len()
+        ^ fp.admin.len()
+        ^ fp.entity_terms.len()
+        ^ fp.problems.len()
+        ^ fp.generic_problems.len()
+        ^ fp.title_problems.len()
+        ^ fp.address.len()) as u64
+}
 
 /// Reads a word from each part of `fp` that scoring reads (terms, places and the text of the
 /// first, place words, title, units, name words, problems, address), so that the cache misses
