@@ -394,22 +394,17 @@ impl Deduper {
             .unwrap_or_default();
         lap(&mut stats, "fingerprint");
 
-        // Exact reposts: the first node with a content key represents the rest. Found by
-        // sorting (key, node) pairs on the pool, not by one thread filling a map of a million
-        // keys.
-        let mut keyed: Vec<(u64, u32)> = fps
-            .par_iter()
-            .enumerate()
-            .map(|(node, fp)| (fp.content_key, node as u32))
-            .collect();
-        keyed.par_sort_unstable();
+        // Exact reposts: the first node with a content key represents the rest (found as
+        // repeated ids are, by a parallel sort rather than one thread filling a map).
         let mut repost_of: Vec<Option<u32>> = vec![None; fps.len()];
-        for same_key in keyed.chunk_by(|a, b| a.0 == b.0) {
-            for &(_, node) in &same_key[1..] {
-                repost_of[node as usize] = Some(same_key[0].1);
-            }
+        let reposts = crate::order::repeats_by(
+            fps.len(),
+            |node| fps[node].content_key,
+            |_, _| std::cmp::Ordering::Equal,
+        );
+        for (later, first) in reposts {
+            repost_of[later as usize] = Some(first);
         }
-        drop(keyed);
         let reps: Vec<u32> = (0..fps.len() as u32)
             .into_par_iter()
             .filter(|&node| repost_of[node as usize].is_none())

@@ -245,32 +245,47 @@ impl WorkOrder {
 }
 
 /// Every order of `orders` whose id an earlier order has, with the first order of that id:
-/// `(later, first)` by index, sorted. Ids are hashed and sorted in parallel (on the current
-/// rayon pool) and compared only where their hashes are equal, so a million orders take a few
-/// tens of milliseconds and one id repeated many times costs no more than many ids.
+/// `(later, first)` by index, sorted. See [`repeats_by`].
 pub(crate) fn repeated_ids(orders: &[WorkOrder]) -> Vec<(u32, u32)> {
-    use rayon::prelude::*;
-    let mut keyed: Vec<(u64, u32)> = orders
-        .par_iter()
-        .enumerate()
-        .map(|(i, o)| {
+    repeats_by(
+        orders.len(),
+        |i| {
             let mut h = rustc_hash::FxHasher::default();
-            std::hash::Hash::hash(&o.id, &mut h);
-            (std::hash::Hasher::finish(&h), i as u32)
-        })
+            std::hash::Hash::hash(&orders[i].id, &mut h);
+            std::hash::Hasher::finish(&h)
+        },
+        |x, y| orders[x as usize].id.cmp(&orders[y as usize].id),
+    )
+}
+
+/// Every index below `n` whose item an earlier index's item equals, with the first index of
+/// that item: `(later, first)`, sorted. Items are hashed (`hash`) and sorted by hash in
+/// parallel (on the current rayon pool), and compared (`cmp`) only where their hashes are
+/// equal, so a million items take a few tens of milliseconds and one item repeated many times
+/// costs no more than many items. Repeated order ids and the batch's exact reposts (equal
+/// content keys) are both found this way.
+pub(crate) fn repeats_by(
+    n: usize,
+    hash: impl Fn(usize) -> u64 + Sync + Send,
+    cmp: impl Fn(u32, u32) -> std::cmp::Ordering,
+) -> Vec<(u32, u32)> {
+    use rayon::prelude::*;
+    let mut keyed: Vec<(u64, u32)> = (0..n)
+        .into_par_iter()
+        .map(|i| (hash(i), i as u32))
         .collect();
     keyed.par_sort_unstable();
     let mut repeats = Vec::new();
-    let mut run_orders: Vec<u32> = Vec::new();
-    for run in keyed
+    let mut run: Vec<u32> = Vec::new();
+    for same_hash in keyed
         .chunk_by(|x, y| x.0 == y.0)
-        .filter(|run| run.len() > 1)
+        .filter(|same_hash| same_hash.len() > 1)
     {
-        // Equal hashes in index order, sorted (stably) by id: each id's first order leads.
-        run_orders.clear();
-        run_orders.extend(run.iter().map(|&(_, i)| i));
-        run_orders.sort_by(|&x, &y| orders[x as usize].id.cmp(&orders[y as usize].id));
-        for same in run_orders.chunk_by(|&x, &y| orders[x as usize].id == orders[y as usize].id) {
+        // Equal hashes in index order, sorted (stably) by item: each item's first index leads.
+        run.clear();
+        run.extend(same_hash.iter().map(|&(_, i)| i));
+        run.sort_by(|&x, &y| cmp(x, y));
+        for same in run.chunk_by(|&x, &y| cmp(x, y).is_eq()) {
             repeats.extend(same[1..].iter().map(|&later| (later, same[0])));
         }
     }
