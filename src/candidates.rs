@@ -143,7 +143,12 @@ impl CandidateLists {
     /// [`candidate_pairs`]). Runs on the current rayon pool.
     pub fn build(fps: &[&Fingerprint], config: &CandidateConfig) -> CandidateLists {
         let n = fps.len();
-        let (doc_start, doc_keys, post_start, postings) = index_keys(fps, config);
+        let KeyIndex {
+            doc_start,
+            doc_keys,
+            post_start,
+            postings,
+        } = index_keys(fps, config);
         let doc_keys_of =
             |doc: usize| &doc_keys[doc_start[doc] as usize..doc_start[doc + 1] as usize];
         let docs: Vec<u32> = (0..n as u32).collect();
@@ -158,19 +163,20 @@ impl CandidateLists {
                     // orders they hold at most (which sizes the accumulator).
                     scratch.slices.clear();
                     let mut visits = 0;
-                    for &(id, w) in doc_keys_of(doc as usize) {
-                        let posting = &postings[post_start[id as usize] as usize
-                            ..post_start[id as usize + 1] as usize];
-                        let (lo, hi) = if posting.len() <= 2 * config.window {
-                            (0, posting.len())
+                    for key in doc_keys_of(doc as usize) {
+                        let (first, end) =
+                            (post_start[key.id as usize], post_start[key.id as usize + 1]);
+                        let (from, to) = if (end - first) as usize <= 2 * config.window {
+                            (first, end)
                         } else {
-                            let at = posting.binary_search(&doc).unwrap_or_else(|i| i);
-                            let lo = at.saturating_sub(config.window);
-                            (lo, (at + config.window + 1).min(posting.len()))
+                            let window = config.window as u32;
+                            (
+                                key.at.saturating_sub(window).max(first),
+                                key.at.saturating_add(window + 1).min(end),
+                            )
                         };
-                        let from = post_start[id as usize] + lo as u32;
-                        scratch.slices.push((from, from + (hi - lo) as u32, w));
-                        visits += hi - lo;
+                        scratch.slices.push((from, to, key.weight));
+                        visits += (to - from) as usize;
                     }
                     scratch.reset(visits);
                     for i in 0..scratch.slices.len() {
@@ -213,18 +219,40 @@ impl CandidateLists {
     }
 }
 
+/// One key of one order in a [`KeyIndex`].
+#[derive(Debug, Clone, Copy)]
+struct DocKey {
+    /// The key's dense id.
+    id: u32,
+    /// The key's weight in this order.
+    weight: f32,
+    /// Where this order sits in the postings array, inside the key's posting list: the
+    /// middle of the window followed in a long list, known without searching the list.
+    at: u32,
+}
+
+/// Every order's keys and every key's posting list, as flat arrays (CSR).
+struct KeyIndex {
+    /// Where each order's keys start in `doc_keys` (and, last, where the last one's end).
+    doc_start: Vec<u32>,
+    /// The keys of all orders.
+    doc_keys: Vec<DocKey>,
+    /// Where each key's posting list starts in `postings` (and, last, where the last ends).
+    post_start: Vec<u32>,
+    /// The posting lists: orders by index, each list in time order.
+    postings: Vec<u32>,
+}
+
+/// The keys of a chunk of orders: how many keys each order has, then all their keys.
+type ChunkKeys = (Vec<u32>, Vec<(TermHash, f32)>);
+
 /// Keys every order, makes keys dense ids and builds posting lists as one flat array (CSR):
-/// no hash lookups and no per-key vectors in the hot loop. Returns each order's start in the
-/// keys array, the keys `(id, weight)`, each key's start in the postings and the postings.
-/// Orders are added in index order, so every posting list is sorted by time.
-#[allow(clippy::type_complexity)]
-fn index_keys(
-    fps: &[&Fingerprint],
-    config: &CandidateConfig,
-) -> (Vec<u32>, Vec<(u32, f32)>, Vec<u32>, Vec<u32>) {
+/// no hash lookups and no per-key vectors in the hot loop. Orders are added in index order,
+/// so every posting list is sorted by time.
+fn index_keys(fps: &[&Fingerprint], config: &CandidateConfig) -> KeyIndex {
     let n = fps.len();
     // Keys a chunk of orders at a time, flat: (how many keys each order has, the keys).
-    let keys: Vec<(Vec<u32>, Vec<(TermHash, f32)>)> = fps
+    let keys: Vec<ChunkKeys> = fps
         .par_chunks(LIST_CHUNK)
         .map(|chunk| {
             let mut lens = Vec::with_capacity(chunk.len());
@@ -238,7 +266,12 @@ fn index_keys(
         })
         .collect();
     let mut id_of: FxHashMap<TermHash, u32> = FxHashMap::default();
-    let mut doc_keys = touched_on_pool((0, 0.0), keys.iter().map(|(_, k)| k.len()).sum());
+    let unset = DocKey {
+        id: 0,
+        weight: 0.0,
+        at: 0,
+    };
+    let mut doc_keys = touched_on_pool(unset, keys.iter().map(|(_, k)| k.len()).sum());
     let mut doc_start: Vec<u32> = Vec::with_capacity(n + 1);
     let mut df: Vec<u32> = Vec::new();
     let mut next_key = 0;
@@ -247,14 +280,14 @@ fn index_keys(
         let mut at = 0;
         for len in lens {
             doc_start.push(next_key as u32);
-            for &(k, w) in &chunk_keys[at..at + len as usize] {
+            for &(k, weight) in &chunk_keys[at..at + len as usize] {
                 let next = id_of.len() as u32;
                 let id = *id_of.entry(k).or_insert(next);
                 if id == next {
                     df.push(0);
                 }
                 df[id as usize] += 1;
-                doc_keys[next_key] = (id, w);
+                doc_keys[next_key] = DocKey { id, weight, at: 0 };
                 next_key += 1;
             }
             at += len as usize;
@@ -272,12 +305,19 @@ fn index_keys(
     let mut fill: Vec<u32> = post_start[..df.len()].to_vec();
     let mut postings = touched_on_pool(0u32, total as usize);
     for doc in 0..n {
-        for &(id, _) in &doc_keys[doc_start[doc] as usize..doc_start[doc + 1] as usize] {
-            postings[fill[id as usize] as usize] = doc as u32;
-            fill[id as usize] += 1;
+        for key in &mut doc_keys[doc_start[doc] as usize..doc_start[doc + 1] as usize] {
+            let at = &mut fill[key.id as usize];
+            postings[*at as usize] = doc as u32;
+            key.at = *at;
+            *at += 1;
         }
     }
-    (doc_start, doc_keys, post_start, postings)
+    KeyIndex {
+        doc_start,
+        doc_keys,
+        post_start,
+        postings,
+    }
 }
 
 /// A vector of `len` copies of `value`, written on the pool. Its memory is fresh from the OS,
