@@ -383,15 +383,25 @@ impl Deduper {
                     })
             })
             .collect_into_vec(&mut fps);
-        let vocab = memos
+        let (vocabs, memos): (Vec<Vocabulary>, Vec<FingerprintMemo>) = memos
             .into_iter()
             .map(|m| {
                 m.into_inner()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .0
             })
-            .reduce(Vocabulary::merge)
-            .unwrap_or_default();
+            .unzip();
+        // The memos hold millions of small allocations: the pool frees them while this thread
+        // merges the vocabularies (freed on one thread, they kept the other idle for 0.4 s at
+        // a million orders).
+        let (vocab, ()) = rayon::join(
+            || {
+                vocabs
+                    .into_iter()
+                    .reduce(Vocabulary::merge)
+                    .unwrap_or_default()
+            },
+            || memos.into_par_iter().for_each(drop),
+        );
         lap(&mut stats, "fingerprint");
 
         // Exact reposts: the first node with a content key represents the rest (found as
