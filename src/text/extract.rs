@@ -7,10 +7,12 @@
 //! "桂语新城" both give the core "桂语". Problems come from the shipped lexicon
 //! (`dict/problems.txt`), matched as substrings so that segmentation cannot hide them.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
+use daachorse::MatchKind;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::text::automaton::CharAutomaton;
 
 const PROBLEMS: &str = include_str!("../../dict/problems.txt");
 
@@ -81,7 +83,11 @@ pub type ProblemId = u16;
 pub struct ProblemLexicon {
     ids: Vec<String>,
     labels: Vec<String>,
-    matcher: AhoCorasick,
+    /// The distinct terms (a term listed twice is one pattern); a match of distinct term `v`
+    /// stands for the patterns `listed[first_listed[v]..first_listed[v + 1]]`.
+    matcher: CharAutomaton,
+    listed: Vec<u32>,
+    first_listed: Vec<u32>,
     pattern_problem: Vec<ProblemId>,
     /// For each pattern, whether it is a cue (`~term`): a hint of its class, not proof of it.
     pattern_cue: Vec<bool>,
@@ -180,16 +186,26 @@ impl ProblemLexicon {
             }
         }
         let spans_sentences = terms.iter().any(|t| t.contains(SENTENCE_ENDS));
-        let matcher = AhoCorasickBuilder::new()
-            // A DFA: every order's text is scanned; it matches as the default NFA does, faster.
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::Standard)
-            .build(&terms)
-            .map_err(|e| Error::new(ErrorKind::Dictionary(e.to_string())))?;
+        // The automaton takes each term once: the listings of a term, grouped.
+        let mut listed: Vec<u32> = (0..terms.len() as u32).collect();
+        listed.sort_by(|&a, &b| terms[a as usize].cmp(&terms[b as usize]).then(a.cmp(&b)));
+        let mut distinct: Vec<&str> = Vec::new();
+        let mut first_listed: Vec<u32> = Vec::new();
+        for (at, &i) in listed.iter().enumerate() {
+            if distinct.last() != Some(&terms[i as usize].as_str()) {
+                distinct.push(&terms[i as usize]);
+                first_listed.push(at as u32);
+            }
+        }
+        first_listed.push(listed.len() as u32);
+        let matcher = CharAutomaton::new(&distinct, MatchKind::Standard)
+            .map_err(|e| Error::new(ErrorKind::Dictionary(format!("problem lexicon: {e}"))))?;
         Ok(ProblemLexicon {
             ids,
             labels,
             matcher,
+            listed,
+            first_listed,
             pattern_problem,
             pattern_cue,
             parents,
@@ -237,7 +253,23 @@ impl ProblemLexicon {
 
     /// Whether `text` holds any problem term (or is part of one, for words: 补课 of 有偿补课).
     pub fn mentions_any(&self, text: &str) -> bool {
-        self.matcher.find_overlapping_iter(text).next().is_some() || self.term_parts.contains(text)
+        self.matcher.0.find_overlapping_iter(text).next().is_some()
+            || self.term_parts.contains(text)
+    }
+
+    /// Every listed term found in `text`, overlaps included: (its pattern index, where the
+    /// match starts).
+    fn matches<'a>(&'a self, text: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
+        self.matcher
+            .0
+            .find_overlapping_iter(text)
+            .flat_map(move |m| {
+                let v = m.value() as usize;
+                let (from, to) = (self.first_listed[v], self.first_listed[v + 1]);
+                self.listed[from as usize..to as usize]
+                    .iter()
+                    .map(move |&i| (i as usize, m.start()))
+            })
     }
 
     /// The class `p` is a variant of, if it is one.
@@ -249,8 +281,8 @@ impl ProblemLexicon {
     /// raise its parent).
     pub fn find(&self, text: &str, out: &mut Vec<ProblemId>) {
         out.clear();
-        for m in self.matcher.find_overlapping_iter(text) {
-            let p = self.pattern_problem[m.pattern().as_usize()];
+        for (i, _) in self.matches(text) {
+            let p = self.pattern_problem[i];
             out.push(self.parents[p as usize].unwrap_or(p));
         }
         out.sort_unstable();
@@ -297,8 +329,7 @@ impl ProblemLexicon {
         // Where each sentence but the first starts: after an end character.
         let mut ends: Vec<usize> = Vec::new();
         let mut first_sentence = usize::MAX;
-        for m in self.matcher.find_overlapping_iter(text) {
-            let i = m.pattern().as_usize();
+        for (i, start) in self.matches(text) {
             let mut problem = self.pattern_problem[i];
             if let Some(parent) = self.parents[problem as usize] {
                 if let Some(v) = variants.as_deref_mut() {
@@ -322,7 +353,7 @@ impl ProblemLexicon {
                 // A sentinel past every match: the list is never empty once built.
                 ends.push(usize::MAX);
             }
-            let sentence = ends.partition_point(|&at| at < m.start());
+            let sentence = ends.partition_point(|&at| at < start);
             if sentence < first_sentence {
                 first_sentence = sentence;
                 opening.clear();
@@ -888,8 +919,8 @@ fn one_name_char_before(before: &str) -> bool {
 /// Finds places in normalised text.
 #[derive(Debug, Clone)]
 pub struct PlaceFinder {
-    matcher: AhoCorasick,
-    admin: AhoCorasick,
+    matcher: CharAutomaton,
+    admin: CharAutomaton,
 }
 
 impl Default for PlaceFinder {
@@ -901,18 +932,14 @@ impl Default for PlaceFinder {
 impl PlaceFinder {
     /// A finder with the built-in suffixes.
     pub fn new() -> PlaceFinder {
-        let matcher = AhoCorasickBuilder::new()
-            // A DFA: every order's text is scanned; it matches as the default NFA does, faster.
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(SUFFIXES.iter().map(|(s, _)| s))
-            .expect("suffix automaton builds");
-        let admin = AhoCorasickBuilder::new()
-            // A DFA: every order's text is scanned; it matches as the default NFA does, faster.
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(ADMIN_SUFFIXES.iter().map(|(s, _)| s))
-            .expect("admin automaton builds");
+        let matcher =
+            CharAutomaton::new(SUFFIXES.iter().map(|(s, _)| s), MatchKind::LeftmostLongest)
+                .expect("suffix automaton builds");
+        let admin = CharAutomaton::new(
+            ADMIN_SUFFIXES.iter().map(|(s, _)| s),
+            MatchKind::LeftmostLongest,
+        )
+        .expect("admin automaton builds");
         PlaceFinder { matcher, admin }
     }
 
@@ -931,8 +958,8 @@ impl PlaceFinder {
     pub fn find_admin(&self, text: &str, out: &mut Vec<Place>) {
         let start_len = out.len();
         let mut prev_end = 0usize;
-        for m in self.admin.find_iter(text) {
-            let (suffix, kind) = ADMIN_SUFFIXES[m.pattern().as_usize()];
+        for m in self.admin.0.leftmost_find_iter(text) {
+            let (suffix, kind) = ADMIN_SUFFIXES[m.value() as usize];
             // "山区" is a mountain area ("偏远山区"), but after a name character it ends a
             // district named after a hill (青山区, 岳麓山区).
             let (suffix, kind, start) = match kind {
@@ -1010,8 +1037,8 @@ impl PlaceFinder {
         let mut prev_end = 0usize;
         // The place the previous suffix ended, to fold "雅苑" + "小区" into one name.
         let mut prev_place_end: Option<usize> = None;
-        for m in self.matcher.find_iter(text) {
-            let (suffix, kind) = SUFFIXES[m.pattern().as_usize()];
+        for m in self.matcher.0.leftmost_find_iter(text) {
+            let (suffix, kind) = SUFFIXES[m.value() as usize];
             let Some(kind) = kind else {
                 prev_end = m.end();
                 prev_place_end = None;
@@ -1860,6 +1887,20 @@ mod tests {
             );
             assert_eq!((firm, cued, opening, variants), naive(text), "{text}");
         }
+    }
+
+    #[test]
+    fn a_term_listed_twice_stands_for_every_listing() {
+        // The automaton holds each term once; a term in two classes raises both, and a term
+        // that is a cue in one class and a full term in another counts as both.
+        let lex = ProblemLexicon::parse("a\t甲\t井盖|路灯\nb\t乙\t井盖|~路灯\n").unwrap();
+        let mut found = Vec::new();
+        lex.find("金沙路井盖缺失", &mut found);
+        assert_eq!(found, [0, 1]);
+        let (mut firm, mut cued) = (Vec::new(), Vec::new());
+        lex.find_graded("路灯不亮", &mut firm, &mut cued);
+        assert_eq!((firm.as_slice(), cued.as_slice()), (&[0][..], &[1][..]));
+        assert!(lex.mentions_any("井盖"));
     }
 
     #[test]

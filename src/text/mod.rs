@@ -1,5 +1,6 @@
 //! The text pipeline: normalise, segment, and pull out places and problems.
 
+mod automaton;
 pub mod extract;
 pub mod normalize;
 pub mod tokenize;

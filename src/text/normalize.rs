@@ -8,9 +8,11 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use daachorse::MatchKind;
 use regex::Regex;
 use rustc_hash::FxHashMap;
+
+use crate::text::automaton::CharAutomaton;
 
 const T2S_TABLE: &str = include_str!("../../dict/t2s.txt");
 const BOILERPLATE: &str = include_str!("../../dict/boilerplate.txt");
@@ -33,7 +35,7 @@ pub(crate) const TABLES_SIGNATURE_SOURCES: [&str; 2] = [T2S_TABLE, BOILERPLATE];
 #[derive(Debug, Clone)]
 pub struct Normalizer {
     t2s: CharMap,
-    boilerplate: AhoCorasick,
+    boilerplate: CharAutomaton,
     patterns: &'static Patterns,
 }
 
@@ -92,11 +94,8 @@ impl Normalizer {
             .collect();
         phrases.sort();
         phrases.dedup();
-        let boilerplate = AhoCorasickBuilder::new()
-            // A DFA: every order's text is scanned; it matches as the default NFA does, faster.
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&phrases)
+        // Distinct and none empty, as the automaton needs.
+        let boilerplate = CharAutomaton::new(&phrases, MatchKind::LeftmostLongest)
             .expect("boilerplate automaton builds");
         Normalizer {
             t2s,
@@ -163,16 +162,16 @@ impl Normalizer {
             collapse_spaces(&s, out);
             // One scan both finds and removes phrases; most texts hold one or none.
             scratch.clear();
-            let mut removed = false;
-            self.boilerplate
-                .replace_all_with(out, &mut scratch, |_, _, dst| {
-                    removed = true;
-                    dst.push(' ');
-                    true
-                });
-            if !removed {
+            let mut kept = 0;
+            for m in self.boilerplate.0.leftmost_find_iter(out.as_str()) {
+                scratch.push_str(&out[kept..m.start()]);
+                scratch.push(' ');
+                kept = m.end();
+            }
+            if kept == 0 {
                 break;
             }
+            scratch.push_str(&out[kept..]);
             std::mem::swap(&mut s, &mut scratch);
         }
     }
