@@ -168,6 +168,7 @@ impl Normalizer {
                 scratch.push(' ');
                 kept = m.end();
             }
+            // Every phrase is non-empty, so a match ends past 0: `kept` is 0 only if none was found.
             if kept == 0 {
                 break;
             }
