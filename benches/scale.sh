@@ -4,8 +4,8 @@
 # For each size it generates orders (complaint-dedup generate), deduplicates them with one and
 # with two threads under GNU time, scores both against the gold labels, checks that the two
 # assignments.csv are byte-identical, times bare jieba segmentation of the same texts
-# (examples/jieba_baseline) and, unless STAGES=0, prints the batch pass's per-stage timings
-# (examples/stage_timings, one thread: one more full pass).
+# (examples/jieba_baseline) and prints where each run's time went, stage by stage (from the
+# run's own `dedup --stats` file: the stage "tickets" includes writing them).
 #
 #   benches/scale.sh                 # 100k and 1M (the 1M pass takes several minutes)
 #   SIZES=100000 benches/scale.sh    # 100k only
@@ -16,13 +16,11 @@
 # 2026-12-06), so at 1M orders (2.7 GiB peak) sys varies by seconds between runs of one binary.
 #
 # Environment: SIZES (default "100000 1000000"), SEED (1), WORK (a new temp dir; outputs go
-# there, never into the repository), STAGES (1 = stage timings for sizes up to 100k,
-# all = every size, 0 = none), KEEP (1 = keep WORK).
+# there, never into the repository), KEEP (1 = keep WORK).
 set -euo pipefail
 
 SIZES=${SIZES:-"100000 1000000"}
 SEED=${SEED:-1}
-STAGES=${STAGES:-1}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/complaint-dedup-scale.XXXXXX")}
 BIN=$ROOT/target/release/complaint-dedup
@@ -37,11 +35,11 @@ if [ "${KEEP:-1}" != 1 ]; then
 fi
 
 cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" \
-    --bin complaint-dedup --example jieba_baseline --example stage_timings
+    --bin complaint-dedup --example jieba_baseline
 # Run copies: a build in the work tree during the run (someone else's) must not swap the
 # binary between the one- and the two-thread pass.
 mkdir -p "$WORK/bin"
-cp "$BIN" "$EXAMPLES/jieba_baseline" "$EXAMPLES/stage_timings" "$WORK/bin/"
+cp "$BIN" "$EXAMPLES/jieba_baseline" "$WORK/bin/"
 BIN=$WORK/bin/complaint-dedup
 EXAMPLES=$WORK/bin
 
@@ -62,10 +60,16 @@ sys_seconds() {
 rss_mib() {
     awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"
 }
+# "read 2047 fingerprint 15790 … tickets 2428 finish 20" (ms) from a `dedup --stats` file.
+stage_ms() {
+    sed -e 's/.*"read_ms":\([0-9]*\).*"stage_ms":\[\(.*\)\],"stage_rss_mib".*"finish_ms":\([0-9]*\).*/read \1 \2 finish \3/' \
+        -e 's/\["\([a-z]*\)",\([0-9]*\)\],\{0,1\}/\1 \2 /g' -e 's/  */ /g' "$1"
+}
 
 echo "work directory: $WORK"
 rows=()
-declare -A cpu1 same jieba stages
+declare -A cpu1 same jieba
+stage_rows=()
 for n in $SIZES; do
     dir=$WORK/$n
     /usr/bin/time -v -o "$dir.gen-time.txt" "$BIN" generate --orders "$n" --seed "$SEED" --out "$dir"
@@ -74,7 +78,7 @@ for n in $SIZES; do
         echo "dedup $n orders, $t thread(s)…"
         /usr/bin/time -v -o "$dir/time-$t.txt" \
             "$BIN" dedup "$dir/orders.csv" --out "$dir/out-$t" --threads "$t" --quiet --show 0 \
-            >"$dir/dedup-$t.txt"
+            --stats "$dir/stats-$t.json" >"$dir/dedup-$t.txt"
         "$BIN" eval --gold "$dir/gold.csv" --assignments "$dir/out-$t/assignments.csv" \
             >"$dir/eval-$t.txt"
         wall=$(wall_seconds "$dir/time-$t.txt")
@@ -85,6 +89,7 @@ for n in $SIZES; do
         pf1=$(awk '/^pairwise/ {print $7}' "$dir/eval-$t.txt")
         bf1=$(awk '/^B-cubed/ {print $7}' "$dir/eval-$t.txt")
         rows+=("$(printf '%9s %7s %9s %11s %7s %9s %9s %8s %8s' "$n" "$t" "$wall" "$cpu" "$sys" "$rss" "$rate" "$pf1" "$bf1")")
+        stage_rows+=("$(printf '%9s %7s  %s' "$n" "$t" "$(stage_ms "$dir/stats-$t.json")")")
         if [ "$t" = 1 ]; then cpu1[$n]=$cpu; fi
     done
     if cmp -s "$dir/out-1/assignments.csv" "$dir/out-2/assignments.csv"; then
@@ -94,24 +99,19 @@ for n in $SIZES; do
     fi
     "$EXAMPLES/jieba_baseline" "$dir" >"$dir/jieba.txt"
     jieba[$n]=$(awk '/^jieba_cpu_s/ {print $2}' "$dir/jieba.txt")
-    if [ "$STAGES" = all ] || { [ "$STAGES" = 1 ] && [ "$n" -le 100000 ]; }; then
-        echo "stage timings, $n orders, 1 thread…"
-        "$EXAMPLES/stage_timings" "$dir" 1 >"$dir/stages.json"
-        stages[$n]=$(cat "$dir/stages.json")
-    fi
 done
 
 echo
 printf '%9s %7s %9s %11s %7s %9s %9s %8s %8s\n' orders threads "wall s" "user+sys s" "sys s" "peak MiB" "orders/s" "pair F1" "B3 F1"
 printf '%s\n' "${rows[@]}"
 echo
+echo "where the time went (ms):"
+printf '%s\n' "${stage_rows[@]}"
+echo
 for n in $SIZES; do
     ratio=$(awk -v a="${cpu1[$n]}" -v b="${jieba[$n]}" 'BEGIN {printf "%.1f", a / b}')
     echo "$n orders: 1- and 2-thread assignments.csv byte-identical: ${same[$n]};" \
         "jieba cut CPU ${jieba[$n]} s; pass CPU / jieba CPU = $ratio"
-    if [ -n "${stages[$n]:-}" ]; then
-        echo "  stages (1 thread): ${stages[$n]}"
-    fi
 done
 if [ -n "${cpu1[100000]:-}" ] && [ -n "${cpu1[1000000]:-}" ]; then
     echo "CPU 1M / 100k (1 thread): $(awk -v a="${cpu1[1000000]}" -v b="${cpu1[100000]}" 'BEGIN {printf "%.1f", a / b}')× (10× would be linear)"

@@ -214,6 +214,9 @@ struct DedupArgs {
     /// How many of the largest tickets to print after the summary.
     #[arg(long, default_value_t = 5)]
     show: usize,
+    /// Write the run's counts, and its time and memory by stage, to FILE as JSON.
+    #[arg(long, value_name = "FILE")]
+    stats: Option<PathBuf>,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -301,6 +304,16 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
         builder.weights(weights);
     }
     let deduper = builder.build()?;
+    // Created before anything is read: a path that cannot be written fails the run at once,
+    // not after the pass.
+    let stats_file = args
+        .stats
+        .as_ref()
+        .map(|path| {
+            std::fs::File::create(path)
+                .with_context(|| format!("creating stats file {}", path.display()))
+        })
+        .transpose()?;
 
     let progress = if args.quiet {
         ProgressBar::hidden()
@@ -319,6 +332,7 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
         }
     })?;
     progress.set_position(read.records_read);
+    let read_elapsed = started.elapsed();
 
     progress.set_message(format!("deduplicating {} orders;", read.orders.len()));
     // Tickets are written as the pass hands them over, a batch at a time (encoded in
@@ -337,13 +351,14 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(())
     };
-    deduper.run_with_sink(&read.orders, |ticket| {
+    let pass = deduper.run_with_sink(&read.orders, |ticket| {
         pending.push(ticket);
         if pending.len() == WRITE_BATCH {
             write(&mut pending, &mut writer, &mut summary)?;
         }
         Ok(())
     })?;
+    let pass_elapsed = started.elapsed();
     write(&mut pending, &mut writer, &mut summary)?;
     writer.finish(&read.rejects)?;
     progress.finish_and_clear();
@@ -359,6 +374,21 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     }
     if !summary.places_each_once(&read.orders) {
         bail!("accounting error: accepted orders are not each in exactly one ticket");
+    }
+
+    if let (Some(file), Some(path)) = (stats_file, &args.stats) {
+        let stats = RunStats {
+            records_read: read.records_read,
+            rejected,
+            threads: rayon::current_num_threads(),
+            read_ms: read_elapsed.as_millis(),
+            pass: &pass,
+            finish_ms: (started.elapsed() - pass_elapsed).as_millis(),
+            elapsed_ms: started.elapsed().as_millis(),
+        };
+        stats
+            .write(file)
+            .with_context(|| format!("writing stats file {}", path.display()))?;
     }
 
     let stdout = std::io::stdout();
@@ -378,6 +408,39 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `dedup --stats` writes: the run's counts, and where its time and memory went.
+#[derive(serde::Serialize)]
+struct RunStats<'a> {
+    /// Records read from all inputs, accepted or rejected.
+    records_read: u64,
+    /// Records rejected (see rejects.jsonl).
+    rejected: u64,
+    /// Threads of the pool that read and deduplicated.
+    threads: usize,
+    /// Milliseconds from the start until every input was read (settings, dictionaries and
+    /// reading).
+    read_ms: u128,
+    /// The batch pass's counts and stages. Tickets are written as the pass hands them over,
+    /// so its last stage, "tickets", includes writing them.
+    #[serde(flatten)]
+    pass: &'a complaint_dedup::BatchStats,
+    /// Milliseconds after the pass: the last tickets, rejects.jsonl and the accounting check.
+    finish_ms: u128,
+    /// Milliseconds from the start until these statistics were written.
+    elapsed_ms: u128,
+}
+
+impl RunStats<'_> {
+    /// Writes these statistics to `file` as one line of JSON.
+    fn write(&self, file: std::fs::File) -> anyhow::Result<()> {
+        let mut out = std::io::BufWriter::new(file);
+        serde_json::to_writer(&mut out, self)?;
+        writeln!(out)?;
+        out.flush()?;
+        Ok(())
+    }
 }
 
 /// What the summary after a run shows, gathered ticket by ticket as they are written.

@@ -507,6 +507,112 @@ fn strict_fails_on_a_reject_and_records_it() {
 }
 
 #[test]
+fn stats_file_accounts_for_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // The fixture dump plus a record that is rejected (a 30th of February).
+    let input = dir.path().join("with-reject.csv");
+    let mut dump = fs::read_to_string(fixture("orders.csv")).unwrap();
+    let header = dump.lines().next().unwrap().to_string();
+    let columns: Vec<&str> = header.split(',').collect();
+    let bad: Vec<&str> = columns
+        .iter()
+        .map(|c| match *c {
+            "工单编号" => "BAD1",
+            "受理时间" => "2024-02-30 10:00:00",
+            "诉求内容" => "枫桥雅苑小区旁工地夜间施工噪音扰民",
+            _ => "",
+        })
+        .collect();
+    dump.push_str(&bad.join(","));
+    dump.push('\n');
+    fs::write(&input, dump).unwrap();
+    let stats_path = dir.path().join("stats.json");
+    let out_dir = dir.path().join("out");
+    let out = dedup(
+        &input,
+        &out_dir,
+        &["--threads", "2", "--stats", stats_path.to_str().unwrap()],
+    );
+    let summary = stdout(&out);
+    let stats: Value = serde_json::from_str(&fs::read_to_string(&stats_path).unwrap()).unwrap();
+    let count = |key: &str| {
+        stats[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no count {key:?} in {stats}"))
+    };
+
+    // The counts are the summary's and the result files'.
+    assert_eq!(count("records_read"), 411);
+    assert_eq!(
+        count("records_read"),
+        summary_count(&summary, "records read")
+    );
+    assert_eq!(count("rejected"), 1);
+    assert_eq!(read_jsonl(&out_dir.join("rejects.jsonl")).len(), 1);
+    assert_eq!(count("orders"), 410);
+    assert_eq!(count("orders") as usize, read_assignments(&out_dir).len());
+    let tickets = read_jsonl(&out_dir.join("tickets.jsonl")).len() as u64;
+    assert_eq!(count("tickets"), tickets);
+    assert_eq!(count("tickets"), summary_count(&summary, "tickets"));
+    assert_eq!(count("duplicates"), count("orders") - tickets);
+    assert!(count("edges") <= count("candidate_pairs"), "{stats}");
+    assert_eq!(count("threads"), 2);
+
+    // Every stage of the pass, in order, and no more time than the whole run.
+    let stages: Vec<(&str, u64)> = stats["stage_ms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s[0].as_str().unwrap(), s[1].as_u64().unwrap()))
+        .collect();
+    let names: Vec<&str> = stages.iter().map(|s| s.0).collect();
+    assert_eq!(
+        names,
+        [
+            "fingerprint",
+            "weigh",
+            "candidates",
+            "score",
+            "cluster",
+            "tickets"
+        ]
+    );
+    let timed: u64 =
+        count("read_ms") + stages.iter().map(|s| s.1).sum::<u64>() + count("finish_ms");
+    // Each figure is rounded down to a millisecond.
+    assert!(timed <= count("elapsed_ms") + 1, "{stats}");
+    if cfg!(target_os = "linux") {
+        let rss = stats["stage_rss_mib"].as_array().unwrap();
+        assert_eq!(rss.len(), stages.len() + 1, "{stats}");
+        for r in rss {
+            let (now, peak) = (r[1].as_u64().unwrap(), r[2].as_u64().unwrap());
+            assert!(0 < now && now <= peak, "{stats}");
+        }
+    }
+}
+
+#[test]
+fn stats_path_that_cannot_be_written_fails_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let stats_path = dir.path().join("no-such-dir").join("stats.json");
+    let out_dir = dir.path().join("out");
+    let out = run(&[
+        "dedup",
+        fixture("orders.csv").to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "-q",
+        "--stats",
+        stats_path.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains(stats_path.to_str().unwrap()), "{err}");
+    // Nothing was read or written.
+    assert!(!out_dir.exists());
+}
+
+#[test]
 fn map_names_a_text_column() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("custom.csv");
