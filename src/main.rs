@@ -345,10 +345,13 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
                  writer: &mut ResultWriter,
                  summary: &mut Summary|
      -> complaint_dedup::Result<()> {
+        use rayon::prelude::*;
         writer.write_all(pending)?;
-        for ticket in pending.drain(..) {
+        for ticket in pending.iter() {
             summary.add(ticket);
         }
+        // Freed on the pool: a batch's tickets hold tens of thousands of small allocations.
+        pending.par_drain(..).for_each(drop);
         Ok(())
     };
     let pass = deduper.run_with_sink(&read.orders, |ticket| {
@@ -480,7 +483,7 @@ impl Summary {
         }
     }
 
-    fn add(&mut self, ticket: Ticket) {
+    fn add(&mut self, ticket: &Ticket) {
         self.tickets += 1;
         self.merged += ticket.members.len() - 1;
         for m in &ticket.members {
@@ -501,9 +504,9 @@ impl Summary {
             };
             let full = self.largest.len() >= self.show;
             if self.show > 0
-                && (!full || larger(&ticket, &self.largest[self.largest.len() - 1]).is_lt())
+                && (!full || larger(ticket, &self.largest[self.largest.len() - 1]).is_lt())
             {
-                self.largest.push(ticket);
+                self.largest.push(ticket.clone());
                 self.largest.sort_by(larger);
                 self.largest.truncate(self.show);
             }
@@ -793,7 +796,7 @@ mod tests {
             .collect();
         let mut summary = Summary::new(orders.len(), 3);
         for ids in tickets {
-            summary.add(ticket(ids));
+            summary.add(&ticket(ids));
         }
         summary.places_each_once(&orders)
     }
