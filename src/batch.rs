@@ -20,6 +20,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+use smol_str::SmolStr;
 
 use crate::candidates::{CandidateConfig, CandidateLists};
 use crate::cluster::{attach_stragglers, cluster, Edge, IdleRule, DEFAULT_IDLE_DAYS, STRAGGLERS};
@@ -814,7 +815,7 @@ struct TermTexts<'a> {
 }
 
 /// Content terms two orders share, most informative first (at most eight), ties by text.
-fn shared_terms(a: &Fingerprint, b: &Fingerprint, terms: TermTexts<'_>) -> Vec<String> {
+fn shared_terms(a: &Fingerprint, b: &Fingerprint, terms: TermTexts<'_>) -> Vec<SmolStr> {
     let TermTexts { corpus, vocab } = terms;
     let (x, y) = (&a.terms, &b.terms);
     let (mut i, mut j) = (0, 0);
@@ -836,7 +837,7 @@ fn shared_terms(a: &Fingerprint, b: &Fingerprint, terms: TermTexts<'_>) -> Vec<S
     shared
         .into_iter()
         .take(8)
-        .map(|(_, t)| t.to_string())
+        .map(|(_, t)| SmolStr::new(t))
         .collect()
 }
 

@@ -33,6 +33,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -1591,7 +1592,7 @@ impl Engine {
 
     /// The order's terms (sorted, with their IDF) that the other order shares, most
     /// informative first (at most eight).
-    fn shared_terms(&self, terms: &[String], idf: &[f32], other: &WorkOrder) -> Vec<String> {
+    fn shared_terms(&self, terms: &[String], idf: &[f32], other: &WorkOrder) -> Vec<SmolStr> {
         let mut b = self.analyzer.term_strings(other);
         b.sort_unstable();
         b.dedup();
@@ -1602,7 +1603,11 @@ impl Engine {
             .map(|(t, &w)| (w, t))
             .collect();
         shared.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(y.1)));
-        shared.into_iter().take(8).map(|(_, t)| t.clone()).collect()
+        shared
+            .into_iter()
+            .take(8)
+            .map(|(_, t)| SmolStr::new(t))
+            .collect()
     }
 
     /// Seeds an empty engine with a batch pass's result.
