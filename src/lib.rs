@@ -58,5 +58,5 @@ pub use error::{Error, ErrorKind, Location, Result};
 pub use io::{DumpReader, DumpReaderBuilder, Reject};
 pub use order::{reporter_hash, Channel, OrderId, Relation, Ticket, TicketMember, WorkOrder};
 pub use score::{Explanation, PlaceEvidence, ProblemEvidence, ScoreWeights, Scorer};
-/// The inline string type of [`Explanation::shared_terms`].
+/// The inline string of explanations' terms and place names and of reporter hashes.
 pub use smol_str::SmolStr;

@@ -311,6 +311,7 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
         .as_ref()
         .map(|path| {
             std::fs::File::create(path)
+                .map(|file| (path, file))
                 .with_context(|| format!("creating stats file {}", path.display()))
         })
         .transpose()?;
@@ -379,15 +380,16 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
         bail!("accounting error: accepted orders are not each in exactly one ticket");
     }
 
-    if let (Some(file), Some(path)) = (stats_file, &args.stats) {
+    if let Some((path, file)) = stats_file {
+        let elapsed = started.elapsed();
         let stats = RunStats {
             records_read: read.records_read,
             rejected,
             threads: rayon::current_num_threads(),
             read_ms: read_elapsed.as_millis(),
             pass: &pass,
-            finish_ms: (started.elapsed() - pass_elapsed).as_millis(),
-            elapsed_ms: started.elapsed().as_millis(),
+            finish_ms: (elapsed - pass_elapsed).as_millis(),
+            elapsed_ms: elapsed.as_millis(),
         };
         stats
             .write(file)

@@ -188,7 +188,7 @@ pub struct Explanation {
     pub exact_repost: bool,
     /// Content terms both share, most informative first (filled in for outputs). Inline
     /// strings: a term of up to 23 bytes (seven Chinese characters) takes no allocation, and a
-    /// million-order pass writes some five million of them.
+    /// million-order pass writes some four to five million of them.
     pub shared_terms: Vec<SmolStr>,
 }
 
