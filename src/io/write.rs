@@ -193,12 +193,12 @@ pub fn write_rejects_jsonl<W: Write>(mut out: W, rejects: &[Reject]) -> Result<(
     Ok(())
 }
 
-/// Writes the three result files into `dir` (created if missing).
+/// Writes the three result files into `dir` (created if missing), encoding on the current
+/// rayon pool as [`ResultWriter::write_all`] does.
 pub fn write_results(dir: &Path, tickets: &[Ticket], rejects: &[Reject]) -> Result<()> {
     let mut writer = ResultWriter::create(dir)?;
-    for t in tickets {
-        writer.write(t)?;
-    }
+    // All at once: encoded in parallel, without a pair of buffers per ticket.
+    writer.write_all(tickets)?;
     writer.finish(rejects)
 }
 
@@ -255,7 +255,11 @@ mod tests {
             out.tickets.len()
         );
         let one = tempfile::tempdir().unwrap();
-        write_results(one.path(), &out.tickets, &[]).unwrap();
+        let mut writer = ResultWriter::create(one.path()).unwrap();
+        for t in &out.tickets {
+            writer.write(t).unwrap();
+        }
+        writer.finish(&[]).unwrap();
         let batched = tempfile::tempdir().unwrap();
         let mut writer = ResultWriter::create(batched.path()).unwrap();
         for batch in out.tickets.chunks(ENCODE_CHUNK + 2) {
