@@ -114,31 +114,35 @@ impl Normalizer {
     /// Normalises `text` into `out` (cleared first), reusing its allocation.
     pub fn normalize_into(&self, text: &str, out: &mut String) {
         out.clear();
-        fold_chars(text, &self.t2s, out);
+        let seen = fold_chars(text, &self.t2s, out);
         let p = self.patterns;
         let mut s = std::mem::take(out);
-        // Each pattern needs a byte most texts lack: those are spared the regex search.
-        let has = |s: &str, b: u8| memchr::memchr(b, s.as_bytes()).is_some();
-        if s.contains("http") || s.contains("www.") {
-            if let std::borrow::Cow::Owned(o) = p.url.replace_all(&s, " ") {
-                s = o;
+        // Each pattern needs a character most texts lack (folding noted which ones the text
+        // holds): those texts are spared the regex search.
+        let mut replaced = false;
+        let mut replace = |s: &mut String, re: &Regex, with: &str| {
+            if let std::borrow::Cow::Owned(o) = re.replace_all(s, with) {
+                *s = o;
+                replaced = true;
             }
+        };
+        if seen.url_letter && (s.contains("http") || s.contains("www.")) {
+            replace(&mut s, &p.url, " ");
         }
-        for (re, b) in [(&p.mention, b'@'), (&p.media_tag, b'[')] {
-            if has(&s, b) {
-                if let std::borrow::Cow::Owned(o) = re.replace_all(&s, " ") {
-                    s = o;
-                }
-            }
+        if seen.at_sign {
+            replace(&mut s, &p.mention, " ");
         }
-        if has(&s, b'#') {
-            if let std::borrow::Cow::Owned(o) = p.topic.replace_all(&s, " $1 ") {
-                s = o;
-            }
+        if seen.bracket {
+            replace(&mut s, &p.media_tag, " ");
+        }
+        if seen.hash {
+            replace(&mut s, &p.topic, " $1 ");
         }
         // Only runs of 7 or more digits are masked: a text with fewer digits keeps them all,
-        // and most texts are spared the scan for runs.
-        if s.bytes().filter(u8::is_ascii_digit).count() >= 7 {
+        // and most texts are spared the scan for runs. (The steps above only remove digits:
+        // folding's count is recounted only where one of them changed the text.)
+        let digits = |s: &str| s.bytes().filter(u8::is_ascii_digit).count();
+        if seen.digits >= 7 && (!replaced || digits(&s) >= 7) {
             if let std::borrow::Cow::Owned(o) = p.number.replace_all(&s, |c: &regex::Captures| {
                 let m = &c[0];
                 let digits = m.bytes().filter(u8::is_ascii_digit).count();
@@ -157,9 +161,15 @@ impl Normalizer {
         // of them ("此致\r\n敬礼", an emoji or a masked phone number in between), and removing
         // one phrase can join the halves of another: collapse and remove until nothing is
         // left to remove, so that normalising normalised text changes nothing.
-        let mut scratch = String::with_capacity(s.len());
+        let mut scratch = String::new();
         loop {
-            collapse_spaces(&s, out);
+            if has_loose_spaces(&s) {
+                collapse_spaces(&s, out);
+            } else {
+                // Already collapsed (most texts): the buffer itself becomes the output.
+                std::mem::swap(out, &mut s);
+                s.clear();
+            }
             // One scan both finds and removes phrases; most texts hold one or none.
             scratch.clear();
             let mut kept = 0;
@@ -178,34 +188,107 @@ impl Normalizer {
     }
 }
 
-/// Character-level folding: width, script, case, white space and symbols.
-fn fold_chars(text: &str, t2s: &CharMap, out: &mut String) {
+/// What [`fold_chars`] noted of the folded text: the characters the later steps look for.
+#[derive(Debug, Default)]
+struct Seen {
+    /// ASCII digits.
+    digits: usize,
+    /// An 'h' or a 'w' (of "http" or "www.").
+    url_letter: bool,
+    /// An '@' (of a mention).
+    at_sign: bool,
+    /// A '[' (of a media tag).
+    bracket: bool,
+    /// A '#' (of a topic).
+    hash: bool,
+}
+
+impl Seen {
+    #[inline]
+    fn note(&mut self, b: u8) {
+        match b {
+            b'0'..=b'9' => self.digits += 1,
+            b'h' | b'w' => self.url_letter = true,
+            b'@' => self.at_sign = true,
+            b'[' => self.bracket = true,
+            b'#' => self.hash = true,
+            _ => {}
+        }
+    }
+}
+
+/// Character-level folding: width, script, case, white space and symbols ([`fold_char`] of
+/// every character), noting what the folded text holds.
+fn fold_chars(text: &str, t2s: &CharMap, out: &mut String) -> Seen {
     out.reserve(text.len());
+    let mut seen = Seen::default();
+    let bytes = text.as_bytes();
     // Most characters come out as they went in: runs of them are copied whole.
     let mut kept = 0;
-    for (i, c) in text.char_indices() {
-        let folded = match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            '【' | '〔' => '[',
-            '】' | '〕' => ']',
-            _ => c,
-        };
-        let folded = t2s.get(folded).unwrap_or(folded);
-        let folded = if folded.is_ascii_uppercase() {
-            folded.to_ascii_lowercase()
-        } else if folded.is_whitespace() || folded.is_control() || is_decoration(folded) {
-            ' '
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII and the common CJK ideographs take short paths, each the same as `fold_char`:
+        // ASCII changes only in case, spaces and control characters (the table holds none of
+        // it), an ideograph only by the traditional→simplified table.
+        let (c, len, folded) = if b < 0x80 {
+            let folded = if b.is_ascii_uppercase() {
+                b.to_ascii_lowercase()
+            } else if b <= b' ' || b == 0x7f {
+                b' '
+            } else {
+                b
+            };
+            seen.note(folded);
+            if folded == b {
+                i += 1;
+                continue;
+            }
+            (char::from(b), 1, char::from(folded))
         } else {
-            folded
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            let len = c.len_utf8();
+            let folded = if ('\u{4E00}'..='\u{9FFF}').contains(&c) && t2s.get(c).is_none() {
+                c
+            } else {
+                fold_char(c, t2s)
+            };
+            if folded.is_ascii() {
+                seen.note(folded as u8);
+            }
+            (c, len, folded)
         };
         if folded != c {
             out.push_str(&text[kept..i]);
             out.push(folded);
-            kept = i + c.len_utf8();
+            kept = i + len;
         }
+        i += len;
     }
     out.push_str(&text[kept..]);
+    seen
+}
+
+/// One character folded: full-width forms to ASCII, traditional to simplified, ASCII to lower
+/// case, white space, control characters and decorations to a space.
+fn fold_char(c: char, t2s: &CharMap) -> char {
+    let folded = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        '【' | '〔' => '[',
+        '】' | '〕' => ']',
+        _ => c,
+    };
+    let folded = t2s.get(folded).unwrap_or(folded);
+    if folded.is_ascii_uppercase() {
+        folded.to_ascii_lowercase()
+    } else if folded.is_whitespace() || folded.is_control() || is_decoration(folded) {
+        ' '
+    } else {
+        folded
+    }
 }
 
 /// Emoji, pictographs, dingbats, variation selectors and joiners: mood, not content.
@@ -213,6 +296,11 @@ fn is_decoration(c: char) -> bool {
     matches!(c as u32,
         0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0xFE00..=0xFE0F
         | 0x200B..=0x200F | 0x2060..=0x206F | 0xE000..=0xF8FF | 0xFEFF | 0xE0000..=0xE007F)
+}
+
+/// Whether `s` has a space at either end or two in a row: what [`collapse_spaces`] changes.
+fn has_loose_spaces(s: &str) -> bool {
+    s.starts_with(' ') || s.ends_with(' ') || memchr::memmem::find(s.as_bytes(), b"  ").is_some()
 }
 
 fn collapse_spaces(s: &str, out: &mut String) {
@@ -326,6 +414,40 @@ mod tests {
             let once = n.normalize(s);
             assert!(!once.contains("此致"), "{s:?} -> {once:?}");
             assert_eq!(n.normalize(&once), once, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn folding_a_text_folds_each_character_and_notes_what_it_holds() {
+        // Every character there is, in runs that put each next to ASCII, ideographs and
+        // characters of other lengths: the short paths of `fold_chars` must agree with
+        // `fold_char` everywhere, and what it notes with the folded text.
+        let t2s = CharMap::new(parse_t2s(T2S_TABLE));
+        let all: Vec<char> = (0..=0x10FFFFu32).filter_map(char::from_u32).collect();
+        for chunk in all.chunks(997) {
+            let text: String = chunk.iter().flat_map(|&c| [c, 'A', '國', '7', c]).collect();
+            let mut out = String::new();
+            let seen = fold_chars(&text, &t2s, &mut out);
+            let expected: String = text.chars().map(|c| fold_char(c, &t2s)).collect();
+            assert_eq!(out, expected, "from U+{:04X}", chunk[0] as u32);
+            let has = |b: u8| out.as_bytes().contains(&b);
+            assert_eq!(seen.digits, out.bytes().filter(u8::is_ascii_digit).count());
+            assert_eq!(seen.url_letter, has(b'h') || has(b'w'));
+            assert_eq!(seen.at_sign, has(b'@'));
+            assert_eq!(seen.bracket, has(b'['));
+            assert_eq!(seen.hash, has(b'#'));
+        }
+        assert_eq!(fold_char('國', &t2s), '国');
+        assert_eq!(fold_char('Ｗ', &t2s), 'w');
+        assert_eq!(fold_char('\u{FE0F}', &t2s), ' ');
+    }
+
+    #[test]
+    fn a_text_without_loose_spaces_comes_out_as_it_was_collapsed() {
+        for s in ["", "a", "a b", " a", "a ", "a  b", "枫桥 雅苑"] {
+            let mut collapsed = String::new();
+            collapse_spaces(s, &mut collapsed);
+            assert_eq!(!has_loose_spaces(s), collapsed == s, "{s:?}");
         }
     }
 
