@@ -616,7 +616,7 @@ impl Analyzer {
         {
             let core = named.concat();
             if tok.word_freq(&core).is_none_or(|f| f < RARE_WORD_FREQ) {
-                place.name = format!("{core}{suffix}");
+                place.name = [core.as_str(), suffix.as_str()].concat();
                 place.core = core;
                 return true;
             }
@@ -693,12 +693,12 @@ impl Analyzer {
             }
         }
         if chars == 1 {
-            let name = format!("{core}{suffix}");
+            let name = [core.as_str(), suffix.as_str()].concat();
             if suffix.chars().count() != 1 || suffix == "城" || tok.knows_word(&name) {
                 return false;
             }
         }
-        place.name = format!("{core}{suffix}");
+        place.name = [core.as_str(), suffix.as_str()].concat();
         place.core = core;
         true
     }

@@ -1011,7 +1011,7 @@ impl PlaceFinder {
             out.push(Place {
                 kind,
                 core: core.to_string(),
-                name: format!("{core}{suffix}"),
+                name: [core, suffix].concat(),
                 number: None,
             });
         }
@@ -1148,7 +1148,7 @@ impl PlaceFinder {
                 (1..=4).contains(&digits) && (digits == core.len() || kind == PlaceKind::Route);
             if numbered && (suffix == "路" || kind == PlaceKind::Route) {
                 // Bus 3 and metro line 3 are two lines: the suffix stays in the core.
-                let core = format!("{line}{suffix}");
+                let core = [line, suffix].concat();
                 prev_end = m.end();
                 out.push(Place {
                     kind: PlaceKind::Route,
@@ -1166,7 +1166,7 @@ impl PlaceFinder {
                     out.push(Place {
                         kind,
                         core: unit.to_string(),
-                        name: format!("{unit}{suffix}"),
+                        name: [unit, suffix].concat(),
                         number: None,
                     });
                     prev_place_end = Some(m.end());
@@ -1187,7 +1187,7 @@ impl PlaceFinder {
             out.push(Place {
                 kind,
                 core: core.to_string(),
-                name: format!("{core}{suffix}"),
+                name: [core, suffix].concat(),
                 number: (kind == PlaceKind::Road)
                     .then(|| house_number(&text[m.end()..]))
                     .flatten(),
