@@ -476,6 +476,62 @@ mod tests {
     }
 
     #[test]
+    fn the_key_index_of_many_chunks_is_the_one_built_key_by_key() {
+        // Orders spread over several chunks, with keys shared within and across chunks (some
+        // in almost every order): the index must be what numbering the keys one at a time, in
+        // order, and appending each order to its keys' lists gives.
+        let analyzer = Analyzer::new().unwrap();
+        let template = analyzer.fingerprint(&WorkOrder::new("0", "噪音"), "");
+        let n = 2 * LIST_CHUNK + 777;
+        let fps: Vec<Fingerprint> = (0..n as u64)
+            .map(|i| {
+                let mut fp = template.clone();
+                fp.places.clear();
+                let mut terms: Vec<(TermHash, f32)> = [i % 3, 10 + i % 97, 200 + i * 7 % 1009]
+                    .iter()
+                    .map(|&k| (k.wrapping_mul(0x9E37_79B9_7F4A_7C15), 0.1 + (k % 5) as f32))
+                    .collect();
+                terms.sort_unstable_by_key(|t| t.0);
+                terms.dedup_by_key(|t| t.0);
+                fp.terms = terms;
+                fp
+            })
+            .collect();
+        let refs: Vec<&Fingerprint> = fps.iter().collect();
+        let config = CandidateConfig::default();
+        let index = index_keys(&refs, &config);
+
+        let mut id_of: FxHashMap<TermHash, u32> = FxHashMap::default();
+        let mut lists: Vec<Vec<u32>> = Vec::new();
+        for (doc, fp) in refs.iter().enumerate() {
+            let keys = keys_of(fp, &config);
+            let got =
+                &index.doc_keys[index.doc_start[doc] as usize..index.doc_start[doc + 1] as usize];
+            assert_eq!(got.len(), keys.len(), "order {doc}");
+            for (key, (hash, weight)) in got.iter().zip(keys) {
+                let next = id_of.len() as u32;
+                let id = *id_of.entry(hash).or_insert(next);
+                if id == next {
+                    lists.push(Vec::new());
+                }
+                assert_eq!((key.id, key.weight), (id, weight), "order {doc}");
+                let list = &mut lists[id as usize];
+                assert_eq!(key.at, index.post_start[id as usize] + list.len() as u32);
+                list.push(doc as u32);
+            }
+        }
+        assert_eq!(index.post_start.len(), lists.len() + 1);
+        for (id, list) in lists.iter().enumerate() {
+            let (from, to) = (index.post_start[id], index.post_start[id + 1]);
+            assert_eq!(
+                &index.postings[from as usize..to as usize],
+                list,
+                "key {id}"
+            );
+        }
+    }
+
+    #[test]
     fn hot_keys_are_followed_only_within_the_window() {
         let analyzer = Analyzer::new().unwrap();
         let orders: Vec<WorkOrder> = (0..300)
