@@ -14,6 +14,7 @@ use aho_corasick::AhoCorasick;
 
 use chrono::NaiveDateTime;
 use rustc_hash::{FxHashMap, FxHasher};
+use smol_str::SmolStr;
 
 use crate::error::Result;
 use crate::order::{reporter_hash, Channel, WorkOrder};
@@ -457,7 +458,7 @@ impl Analyzer {
 }
 
 /// A place's kind and core as found (its name is the key) and its cleaned name and core, if any.
-type CleanedPlace = (PlaceKind, Box<str>, Option<(String, String)>);
+type CleanedPlace = (PlaceKind, SmolStr, Option<(String, String)>);
 
 /// What fingerprinting learnt about words and place names, whichever order held them: whether a
 /// word may be part of a name, what a found place is once cleaned, which terms a place core
@@ -471,13 +472,13 @@ pub(crate) struct FingerprintMemo {
     words: WordTable,
     /// [`Analyzer::clean_place`], by the name as found, then kind and core as found: the
     /// cleaned name and core, or `None` if it is no place.
-    clean: FxHashMap<Box<str>, Vec<CleanedPlace>>,
+    clean: FxHashMap<SmolStr, Vec<CleanedPlace>>,
     /// The content-term hashes of a place core, sorted and distinct.
-    core_terms: FxHashMap<Box<str>, Vec<TermHash>>,
+    core_terms: FxHashMap<SmolStr, Vec<TermHash>>,
     /// Scratch: one order's term counts (empty between orders; kept for its capacity).
     counts: FxHashMap<TermHash, f32>,
     /// The hash of each category as written, once normalised.
-    category: FxHashMap<Box<str>, u64>,
+    category: FxHashMap<SmolStr, u64>,
 }
 
 /// What a memo knows of a word (with a letter in it).
