@@ -492,16 +492,18 @@ struct WordFacts {
     announced: bool,
 }
 
-/// What a memo knows of each word, by its hash: a map, with the facts of recently seen words
-/// copied into a small array in front of it.
+/// What a memo knows of each word, by its hash: a map, and once the map is large, the facts of
+/// recently seen words copied into a small array in front of it.
 ///
 /// Every word of every order is looked up, and at a million orders the map holds about 65k
 /// words per thread, scattered over a megabyte: in a profile of such a pass, three quarters of
 /// the samples of the code that looks words up waited for the map's memory. The words that
-/// make up most text are few, and the array keeps them in 64 KB.
-#[derive(Debug)]
+/// make up most text are few, and the array keeps them in 64 KB. A memo for one order (see
+/// [`Analyzer::fingerprint`]) never grows that large and never pays for the array.
+#[derive(Debug, Default)]
 struct WordTable {
-    /// Slot [`WordTable::slot`] of a hash: the last word seen there and its facts.
+    /// Slot [`WordTable::slot`] of a hash: the last word seen there and its facts. Empty
+    /// until `all` holds as many words as it has slots.
     recent: Box<[Option<(TermHash, WordFacts)>]>,
     /// Every word seen.
     all: FxHashMap<TermHash, WordFacts>,
@@ -509,15 +511,6 @@ struct WordTable {
 
 /// The number of slots of [`WordTable::recent`], as a power of two.
 const RECENT_WORD_BITS: u32 = 12;
-
-impl Default for WordTable {
-    fn default() -> WordTable {
-        WordTable {
-            recent: vec![None; 1 << RECENT_WORD_BITS].into_boxed_slice(),
-            all: FxHashMap::default(),
-        }
-    }
-}
 
 impl WordTable {
     fn slot(h: TermHash) -> usize {
@@ -528,14 +521,19 @@ impl WordTable {
     /// The facts of the word hashed `h`, made by `make` if it is new.
     #[inline]
     fn get_or_insert(&mut self, h: TermHash, make: impl FnOnce() -> WordFacts) -> WordFacts {
-        let slot = &mut self.recent[Self::slot(h)];
-        if let Some((known, facts)) = *slot {
+        let slot = Self::slot(h);
+        if let Some(&Some((known, facts))) = self.recent.get(slot) {
             if known == h {
                 return facts;
             }
         }
         let facts = *self.all.entry(h).or_insert_with(make);
-        *slot = Some((h, facts));
+        if self.recent.is_empty() && self.all.len() >= 1 << RECENT_WORD_BITS {
+            self.recent = vec![None; 1 << RECENT_WORD_BITS].into_boxed_slice();
+        }
+        if let Some(recent) = self.recent.get_mut(slot) {
+            *recent = Some((h, facts));
+        }
         facts
     }
 
@@ -544,7 +542,7 @@ impl WordTable {
         if let Some(facts) = self.all.get_mut(&h) {
             facts.announced = true;
         }
-        if let Some((known, facts)) = &mut self.recent[Self::slot(h)] {
+        if let Some(Some((known, facts))) = self.recent.get_mut(Self::slot(h)) {
             if *known == h {
                 facts.announced = true;
             }
@@ -1383,6 +1381,13 @@ mod tests {
             .find(|&h| WordTable::slot(h) != WordTable::slot(a))
             .unwrap();
         let mut table = WordTable::default();
+        // A one-order memo keeps no array; a memo of many words does.
+        table.get_or_insert(1, || facts(true));
+        assert!(table.recent.is_empty());
+        for h in 2..=1 << RECENT_WORD_BITS {
+            table.get_or_insert(h, || facts(true));
+        }
+        assert!(!table.recent.is_empty());
         assert!(table.get_or_insert(a, || facts(true)).content);
         let known = |_| -> WordFacts { panic!("made again") };
         assert!(table.get_or_insert(a, || known(())).content);
