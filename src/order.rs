@@ -365,6 +365,7 @@ pub struct TicketMember {
     /// Its channel.
     pub channel: Channel,
     /// When it was received.
+    #[serde(serialize_with = "crate::io::timestamp::serialize_iso")]
     pub received: Option<NaiveDateTime>,
     /// The salted hash of its reporter.
     pub reporter_hash: Option<SmolStr>,
@@ -392,8 +393,10 @@ pub struct Ticket {
     /// The channels the problem was reported through, sorted.
     pub channels: Vec<Channel>,
     /// The earliest time received among members.
+    #[serde(serialize_with = "crate::io::timestamp::serialize_iso")]
     pub first_seen: Option<NaiveDateTime>,
     /// The latest time received among members.
+    #[serde(serialize_with = "crate::io::timestamp::serialize_iso")]
     pub last_seen: Option<NaiveDateTime>,
 }
 

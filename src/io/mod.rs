@@ -9,7 +9,7 @@
 
 mod columns;
 mod read;
-mod timestamp;
+pub(crate) mod timestamp;
 pub mod write;
 
 pub use columns::{ColumnMap, Field};

@@ -86,6 +86,51 @@ pub fn parse_timestamp(raw: &str) -> Option<NaiveDateTime> {
     first_parse(&DATES, DATE_FORMATS, s, Parsed::to_naive_date)?.and_hms_opt(0, 0, 0)
 }
 
+/// Serializes an optional time exactly as chrono's own `Serialize` does (`2024-03-05T09:12:33`,
+/// ISO 8601 without an offset), for the time fields of tickets. Whole seconds in the years
+/// 0–9999, the times dumps hold, are written straight from their fields; any other time goes
+/// through chrono, whose `fmt` machinery took 67M of the 232M instructions of serializing the
+/// tickets of 20k orders (each order's time and each ticket's first and last).
+pub(crate) fn serialize_iso<S: serde::Serializer>(
+    time: &Option<NaiveDateTime>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match time {
+        None => serializer.serialize_none(),
+        Some(t) => match iso_digits(t) {
+            Some(b) => match std::str::from_utf8(&b) {
+                Ok(text) => serializer.serialize_some(text),
+                Err(_) => serializer.serialize_some(t),
+            },
+            None => serializer.serialize_some(t),
+        },
+    }
+}
+
+/// `t` as `YYYY-MM-DDTHH:MM:SS`, if it is a whole second in the years 0–9999 (the forms chrono
+/// writes with four-digit years and no fraction).
+fn iso_digits(t: &NaiveDateTime) -> Option<[u8; 19]> {
+    use chrono::{Datelike, Timelike};
+    let year = u32::try_from(t.year()).ok().filter(|&y| y <= 9999)?;
+    if t.nanosecond() != 0 {
+        return None;
+    }
+    let mut b = *b"0000-00-00T00:00:00";
+    let mut put = |at: usize, width: usize, mut value: u32| {
+        for i in (at..at + width).rev() {
+            b[i] = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    put(0, 4, year);
+    put(5, 2, t.month());
+    put(8, 2, t.day());
+    put(11, 2, t.hour());
+    put(14, 2, t.minute());
+    put(17, 2, t.second());
+    Some(b)
+}
+
 fn to_china_time(t: DateTime<FixedOffset>) -> NaiveDateTime {
     let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
     t.with_timezone(&cst).naive_local()
@@ -113,6 +158,60 @@ mod tests {
         assert_eq!(p("2024/3/5"), "2024-03-05 00:00:00");
         assert_eq!(p("2024年3月5日 14:30"), "2024-03-05 14:30:00");
         assert_eq!(p("2024年3月5日"), "2024-03-05 00:00:00");
+    }
+
+    /// Ticket times as `serialize_iso` writes them and as chrono's `Serialize` writes them.
+    fn both_ways(t: Option<NaiveDateTime>) -> (String, String) {
+        struct Iso(Option<NaiveDateTime>);
+        impl serde::Serialize for Iso {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                serialize_iso(&self.0, s)
+            }
+        }
+        let ours = serde_json::to_string(&Iso(t)).expect("a time serializes");
+        let chronos = serde_json::to_string(&t).expect("a time serializes");
+        (ours, chronos)
+    }
+
+    #[test]
+    fn ticket_times_are_written_as_chrono_writes_them() {
+        use chrono::{NaiveDate, NaiveTime};
+        let (ours, chronos) = both_ways(parse_timestamp("2019/2/8 9:05"));
+        assert_eq!(ours, r#""2019-02-08T09:05:00""#);
+        assert_eq!(ours, chronos);
+        assert_eq!(both_ways(None), ("null".into(), "null".into()));
+        // Whole seconds over many years, days and times of day, and the forms that go through
+        // chrono: fractions, leap seconds, years before 0 and after 9999.
+        let mut times = Vec::new();
+        for year in [0, 1, 9, 99, 999, 1970, 2019, 2024, 9999] {
+            for (month, day) in [(1, 1), (2, 28), (7, 9), (12, 31)] {
+                let date = NaiveDate::from_ymd_opt(year, month, day).expect("a real date");
+                for secs in (0..86_400).step_by(3_607) {
+                    let time = NaiveTime::from_num_seconds_from_midnight_opt(secs, 0);
+                    times.push(date.and_time(time.expect("a real time")));
+                }
+            }
+        }
+        let day = NaiveDate::from_ymd_opt(2024, 3, 5).expect("a real date");
+        for nanos in [
+            1,
+            250_000_000,
+            250_000,
+            999_999_999,
+            1_000_000_000,
+            1_500_000_000,
+        ] {
+            let time = NaiveTime::from_hms_nano_opt(23, 59, 59, nanos).expect("a real time");
+            times.push(day.and_time(time));
+        }
+        for year in [-1, -2024, 10_000, 200_000] {
+            let date = NaiveDate::from_ymd_opt(year, 6, 1).expect("a real date");
+            times.push(date.and_hms_opt(8, 0, 0).expect("a real time"));
+        }
+        for t in times {
+            let (ours, chronos) = both_ways(Some(t));
+            assert_eq!(ours, chronos, "{t:?}");
+        }
     }
 
     #[test]
