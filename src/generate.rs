@@ -100,6 +100,12 @@ pub struct GenerateConfig {
     ///
     /// By default, 1.0.
     pub noise: f64,
+    /// The size of one extra hot event, the first planned, beyond the usual cap on event sizes
+    /// (a hundredth of the orders, at least 20); 0 for none. It measures how the batch pass
+    /// grows with its largest event: the other events share the orders left.
+    ///
+    /// By default, 0.
+    pub hot_event: usize,
 }
 
 impl Default for GenerateConfig {
@@ -110,6 +116,7 @@ impl Default for GenerateConfig {
             start: NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"),
             days: 365,
             noise: 1.0,
+            hot_event: 0,
         }
     }
 }
@@ -2032,7 +2039,11 @@ fn plan(config: &GenerateConfig, lex: &Lexicon) -> (City, Vec<Event>) {
     let mut registry = Registry::default();
     let mut remaining = config.orders;
     while remaining > 0 {
-        let size = event_size(&mut rng, cap).min(remaining);
+        let size = if events.is_empty() && config.hot_event > 0 {
+            config.hot_event.min(remaining)
+        } else {
+            event_size(&mut rng, cap).min(remaining)
+        };
         remaining -= size;
         let mut ev = None;
         if events.len() >= 8 && rng.chance(0.25) {
@@ -3753,6 +3764,33 @@ mod tests {
             assert_ne!(o.channel, Channel::Other);
         }
         assert!(orders.windows(2).all(|w| w[0].received <= w[1].received));
+    }
+
+    #[test]
+    fn a_hot_event_has_its_size_and_the_rest_share_the_other_orders() {
+        let hot = GenerateConfig {
+            hot_event: 1500,
+            ..config(3000, 5)
+        };
+        let (orders, gold) = generate(&hot);
+        assert_eq!(orders.len(), 3000);
+        let s = sizes(&gold);
+        // Without it, no event of 3,000 orders is longer than 30 (the cap).
+        assert_eq!(s[0], 1500, "{:?}", &s[..3]);
+        assert!(s[1] <= 30, "{:?}", &s[..3]);
+        // Its reports spread over months, as a hot event's do.
+        let mut reports: HashMap<&str, Vec<NaiveDateTime>> = HashMap::new();
+        for (o, (_, event)) in orders.iter().zip(&gold) {
+            let times = reports.entry(event.as_str()).or_default();
+            times.extend(o.received);
+        }
+        let times = reports
+            .values()
+            .find(|t| t.len() == 1500)
+            .expect("the hot event's reports have times");
+        let first = times.iter().min().expect("reports have times");
+        let last = times.iter().max().expect("reports have times");
+        assert!((*last - *first).num_days() > 60, "{first} .. {last}");
     }
 
     #[test]

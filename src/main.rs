@@ -177,6 +177,10 @@ struct GenerateArgs {
     /// Directory for orders.csv and gold.csv (created if missing).
     #[arg(long)]
     out: PathBuf,
+    /// Make the first event this many reports long, beyond the usual cap (for measuring how
+    /// the pass grows with its largest event; see benches/hot_event.sh).
+    #[arg(long, default_value_t = 0)]
+    hot_event: usize,
 }
 
 #[derive(clap::Args)]
@@ -618,6 +622,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let config = GenerateConfig {
         orders: args.orders,
         seed: args.seed,
+        hot_event: args.hot_event,
         ..GenerateConfig::default()
     };
     let (orders, gold) = generate(&config);
