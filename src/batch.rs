@@ -609,12 +609,14 @@ impl Deduper {
         let canon = order_of(members[0]);
         let salt = &self.config.salt;
         let hash = |o: &WorkOrder| o.reporter.as_deref().map(|r| reporter_hash(salt, r));
-        let canon_reporter = hash(canon);
+        // The canonical order comes first: its reporter's hash is taken there, once.
+        let mut canon_reporter = None;
         let mut out = Vec::with_capacity(members.len());
         for &node in members {
             let order = order_of(node);
             let reporter = hash(order);
             let relation = if node == members[0] {
+                canon_reporter.clone_from(&reporter);
                 Relation::Canonical
             } else if reporter.is_some() && reporter == canon_reporter {
                 Relation::RepeatComplaint
@@ -943,6 +945,52 @@ mod tests {
         assert_eq!(out.stats.exact_reposts, 1);
         // Tickets come in canonical time order.
         assert_eq!(out.tickets[0].canonical.as_str(), "b1");
+    }
+
+    #[test]
+    fn members_relate_to_the_canonical_order_by_reporter_and_channel() {
+        use crate::order::Channel;
+        // a1 is the canonical order; a2 has a1's reporter (written with spaces), a3 another
+        // reporter on a1's channel, and a4 has no reporter and came in on another channel.
+        let mut orders = orders();
+        orders[0].reporter = Some("13800138000".into());
+        orders[0].channel = Channel::Hotline12345;
+        orders[1].reporter = Some(" 13800138000 ".into());
+        orders[1].channel = Channel::Weibo;
+        orders[2].reporter = Some("13900139000".into());
+        orders[2].channel = Channel::Hotline12345;
+        let mut a4 = WorkOrder::new("a4", "枫桥雅苑旁边工地夜里一直施工，噪音吵得人睡不着觉");
+        a4.received = crate::io::parse_timestamp("2024-03-05 21:00:00");
+        a4.channel = Channel::Douyin;
+        orders.push(a4);
+        let out = Deduper::builder()
+            .threads(1)
+            .build()
+            .unwrap()
+            .run(&orders)
+            .unwrap();
+        let ticket = out
+            .tickets
+            .iter()
+            .find(|t| t.canonical.as_str() == "a1")
+            .unwrap();
+        let relation = |id: &str| {
+            let m = ticket.members.iter().find(|m| m.order_id.as_str() == id);
+            m.unwrap_or_else(|| panic!("{id} is in a1's ticket"))
+                .relation
+        };
+        assert_eq!(relation("a1"), Relation::Canonical);
+        assert_eq!(relation("a2"), Relation::RepeatComplaint);
+        assert_eq!(relation("a3"), Relation::MultipleReporters);
+        assert_eq!(relation("a4"), Relation::CrossChannel);
+        let hashes: Vec<_> = ["a1", "a2", "a3"]
+            .iter()
+            .map(|id| {
+                let m = ticket.members.iter().find(|m| m.order_id.as_str() == *id);
+                m.and_then(|m| m.reporter_hash.clone())
+            })
+            .collect();
+        assert!(hashes[0].is_some() && hashes[0] == hashes[1] && hashes[0] != hashes[2]);
     }
 
     #[test]
