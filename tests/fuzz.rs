@@ -613,10 +613,14 @@ fn roundtrip_property(
             None,
         ),
         // GB18030 is only guessed; a short dump of odd text could pass for UTF-8, so it is
-        // named. Text it cannot encode (U+E5E5) is written as UTF-8 instead.
+        // named. Text it cannot write is written as UTF-8 instead: text it cannot encode
+        // (U+E5E5), and text that would come back as other characters (the private-use code
+        // points whose bytes GB18030-2022 gave to ideographs: U+E854 is read back as 龺).
         Encoding::Gb18030 => match GB18030.encode(&text) {
-            (bytes, _, false) => (bytes, Some("gb18030")),
-            (_, _, true) => (Cow::Borrowed(text.as_bytes()), None),
+            (bytes, _, false) if GB18030.decode_without_bom_handling(&bytes).0 == text => {
+                (bytes, Some("gb18030"))
+            }
+            _ => (Cow::Borrowed(text.as_bytes()), None),
         },
         Encoding::Utf16LeBom => {
             let mut b = vec![0xff, 0xfe];
@@ -792,4 +796,17 @@ fn regression_boilerplate_phrase_split_by_an_emoji() {
     // removed by the second (fixed in src/text/normalize.rs).
     idempotence_property("此致👍🏻敬礼".to_string()).unwrap();
     normalize_property("此致👍🏻敬礼".to_string()).unwrap();
+}
+
+#[test]
+fn regression_private_use_character_that_gb18030_reads_back_as_an_ideograph() {
+    // well_formed_dumps_come_back_exactly: the dump writer took a note of U+E854 for text
+    // GB18030 can hold, but its bytes read back as 龺 (U+9FBA); such text is now written as
+    // UTF-8, as text GB18030 cannot encode at all was.
+    let row = Row {
+        title: String::new(),
+        text: "𖭐".to_string(),
+        note: "\u{e854}".to_string(),
+    };
+    roundtrip_property((vec![row], Layout::Csv, Encoding::Gb18030)).unwrap();
 }
