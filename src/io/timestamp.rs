@@ -97,12 +97,9 @@ pub(crate) fn serialize_iso<S: serde::Serializer>(
 ) -> Result<S::Ok, S::Error> {
     match time {
         None => serializer.serialize_none(),
-        Some(t) => match iso_digits(t) {
-            Some(b) => match std::str::from_utf8(&b) {
-                Ok(text) => serializer.serialize_some(text),
-                Err(_) => serializer.serialize_some(t),
-            },
-            None => serializer.serialize_some(t),
+        Some(t) => match iso_digits(t).as_ref().map(|b| std::str::from_utf8(b)) {
+            Some(Ok(text)) => serializer.serialize_some(text),
+            _ => serializer.serialize_some(t),
         },
     }
 }
