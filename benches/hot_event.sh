@@ -35,6 +35,8 @@ cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" --bin complaint
 mkdir -p "$WORK/bin"
 cp "$BIN" "$WORK/bin/"
 BIN=$WORK/bin/complaint-dedup
+# shellcheck source=benches/common.sh
+source "$ROOT/benches/common.sh"
 
 echo "work directory: $WORK"
 printf '%7s %9s %9s %11s %9s %10s %8s %8s %8s %8s\n' hot orders "wall s" "user+sys s" "peak MiB" \
@@ -47,12 +49,9 @@ for n in $HOT; do
         "$BIN" dedup "$dir/orders.csv" --out "$dir/out" --threads 1 --quiet --show 0 \
         --stats "$dir/stats.json" >/dev/null
     "$BIN" eval --gold "$dir/gold.csv" --assignments "$dir/out/assignments.csv" >"$dir/eval.txt"
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
-        k = split($2, p, ":"); s = 0; for (i = 1; i <= k; i++) s = s * 60 + p[i]; print s }' \
-        "$dir/time.txt")
-    cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.2f", u + s}' \
-        "$dir/time.txt")
-    rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$dir/time.txt")
+    wall=$(wall_seconds "$dir/time.txt")
+    cpu=$(cpu_seconds "$dir/time.txt")
+    rss=$(rss_mib "$dir/time.txt")
     pairs=$(sed -e 's/.*"candidate_pairs":\([0-9]*\).*/\1/' "$dir/stats.json")
     pf1=$(awk '/^pairwise/ {print $7}' "$dir/eval.txt")
     bf1=$(awk '/^B-cubed/ {print $7}' "$dir/eval.txt")
@@ -70,8 +69,7 @@ for n in $HOT; do
         }' "$dir/gold.csv" "$dir/out/assignments.csv")
     printf '%7s %9s %9s %11s %9s %10s %8s %8s %8s %8s\n' "$n" "$ORDERS" "$wall" "$cpu" "$rss" \
         "$pairs" "$pf1" "$bf1" $spread
-    stage_rows+=("$(printf '%7s  %s' "$n" "$(sed -e 's/.*"stage_ms":\[\(.*\)\],"stage_rss_mib".*/\1/' \
-        -e 's/\["\([a-z]*\)",\([0-9]*\)\],\{0,1\}/\1 \2 /g' "$dir/stats.json")")")
+    stage_rows+=("$(printf '%7s  %s' "$n" "$(stage_ms "$dir/stats.json")")")
 done
 echo
 echo "where the time went (ms):"
