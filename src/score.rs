@@ -1507,6 +1507,22 @@ mod tests {
     }
 
     #[test]
+    fn two_problems_at_one_internet_cafe_conflict() {
+        // The café's name is where, not what: its noise and its food are two problems.
+        let f = fps(&[
+            "来电人反映：老杜家网吧楼下商铺的空调外机全天运转，嗡嗡声不停。",
+            "老杜家网吧使用地沟油，吃完全家上吐下泻，请市场监管部门检查。",
+        ]);
+        let s = Scorer::default();
+        let (_, why) = s.explain(&f[0], &f[1], analyzer().problems());
+        assert!(
+            matches!(why.problem, ProblemEvidence::Conflict { .. }),
+            "{why:?}"
+        );
+        assert_eq!(s.group_support(&f[0], &f[1]), 0.0);
+    }
+
+    #[test]
     fn two_crossings_of_one_road_are_two_places() {
         let f = fps(&[
             "枫阳北路与兰墅路交叉口的井盖破损下陷，车轮容易卡进去",

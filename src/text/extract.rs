@@ -1934,6 +1934,29 @@ mod tests {
     }
 
     #[test]
+    fn a_venue_only_hints_at_vice() {
+        // Internet cafés, mahjong rooms and foot-massage shops are where many problems
+        // happen: their names alone raise gambling and vice as a cue, what is done there as
+        // a full term.
+        let lex = ProblemLexicon::shipped();
+        let vice = lex.class("gambling_vice").unwrap();
+        let (mut firm, mut cued) = (Vec::new(), Vec::new());
+        for text in [
+            "老杜家网吧使用地沟油，吃完全家上吐下泻",
+            "楼下麻将馆的空调外机整夜运转",
+            "足浴店门口占道经营",
+        ] {
+            lex.find_graded(text, &mut firm, &mut cued);
+            assert!(!firm.contains(&vice), "{text}");
+            assert!(cued.contains(&vice), "{text}");
+        }
+        for text in ["幸运星网吧允许未成年人上网", "麻将馆聚众赌博"] {
+            lex.find_graded(text, &mut firm, &mut cued);
+            assert!(firm.contains(&vice), "{text}");
+        }
+    }
+
+    #[test]
     fn cue_terms_only_hint_at_their_class() {
         let lex = ProblemLexicon::parse("ad\t广告\t小广告|~横幅\nwage\t欠薪\t讨薪|欠薪\n").unwrap();
         let (mut firm, mut cued) = (Vec::new(), Vec::new());
