@@ -2,12 +2,13 @@
 //!
 //! Union-find over pairs taken strongest first, with one guard: two groups merge only if they
 //! also agree *on average*. The pair that links them must reach the threshold, and the mean
-//! score between a few representatives of each group (the linking orders, the canonical
-//! orders, and the earliest members) must reach the link threshold. Single links through an
-//! intermediary ("A ~ B" on the place, "B ~ C" on the problem) therefore cannot pull unrelated
-//! orders into one ticket, which is how plain union-find over a low threshold ends in one
-//! giant cluster; and a group whose canonical order is oddly worded still joins when its
-//! other members agree.
+//! score between a few representatives of each group (the linking orders, the earliest
+//! members, the canonical orders first, and the latest members) must reach the link
+//! threshold. Single links through an intermediary ("A ~ B" on the place, "B ~ C" on the
+//! problem) therefore cannot pull unrelated orders into one ticket, which is how plain
+//! union-find over a low threshold ends in one giant cluster; a group whose canonical order is
+//! oddly worded still joins when its other members agree; and a group that has grown for
+//! months is judged by its latest report as well as by its first ones.
 //!
 //! A group also grows only on an *anchored* edge (for complaints: one whose two orders agree
 //! on the place, or are near copies). Posts that name no place are scored on their problem and
@@ -65,7 +66,8 @@ pub struct Edge {
     pub anchored: bool,
 }
 
-/// How many of a group's earliest members stand for it when a merge is checked.
+/// How many of a group's earliest members stand for it when a merge is checked (with its
+/// latest member and the end of the edge that links it).
 pub const REPRESENTATIVES: usize = 3;
 
 /// The least score at which an unanchored pair (same problem in similar words, nothing
@@ -83,9 +85,9 @@ pub const UNANCHORED_PAIR: f32 = 0.6;
 /// No node: pads a group's earliest members (it sorts after every node).
 const NONE: u32 = u32::MAX;
 
-/// A side of a merge check: a group's earliest members and the edge's end, padded with
-/// [`NONE`].
-type Reps = [u32; REPRESENTATIVES + 1];
+/// A side of a merge check: a group's earliest members, its latest member and the edge's end,
+/// each once, padded with [`NONE`].
+type Reps = [u32; REPRESENTATIVES + 2];
 
 /// What taking an edge comes to, before the groups' mean score is looked at.
 enum Take {
@@ -117,7 +119,8 @@ pub struct Clustering {
 /// the rest are taken by descending score, ties by `(a, b)`, so the result does not depend on
 /// the order of `edges` (they are sorted in parallel, on the current rayon pool). `score(x, y)`
 /// scores two nodes in [0, 1] when a merge needs it; a merge needs the mean score between the
-/// two groups' representatives (at most [`REPRESENTATIVES`] each) to reach `link_threshold`.
+/// two groups' representatives (each group's [`REPRESENTATIVES`] earliest members, its latest
+/// member and the edge's end) to reach `link_threshold`.
 /// Scoring stops once the mean is decided either way, which relies on scores staying within
 /// [0, 1]. With an `idle` rule, two groups whose times leave a longer quiet gap never merge.
 ///
@@ -167,6 +170,8 @@ pub fn cluster(
         })
         .collect();
     let single = |early: &[u32; REPRESENTATIVES]| early.get(1).is_none_or(|&x| x == NONE);
+    // The latest (largest) member of each group, by root.
+    let mut latest: Vec<u32> = (0..n as u32).collect();
     // Each group's span of times, by root (only with an idle rule).
     let mut spans: Vec<Span> = match idle {
         Some(rule) => (0..n)
@@ -200,6 +205,7 @@ pub fn cluster(
                    ra: u32,
                    rb: u32,
                    early: &[[u32; REPRESENTATIVES]],
+                   latest: &[u32],
                    spans: &[Span],
                    refused: &FxHashSet<(u32, u32)>| {
         if ra == rb {
@@ -225,17 +231,18 @@ pub fn cluster(
         if !e.anchored || refused.contains(&(lo, hi)) {
             return Take::Skip;
         }
-        // A side's representatives: its earliest members, then the edge's end if it is not
-        // one of them.
+        // A side's representatives: its earliest members, its latest member and the edge's
+        // end, each once. The earliest alone would leave a group that began with a report of
+        // another problem (or months ago) judged by those reports for ever.
         let side = |root: u32, end: u32| {
-            let mut reps = [NONE; REPRESENTATIVES + 1];
+            let mut reps: Reps = [NONE; REPRESENTATIVES + 2];
             let mut len = 0;
-            for &m in early[root as usize].iter().take_while(|&&m| m != NONE) {
-                reps[len] = m;
-                len += 1;
-            }
-            if !reps[..len].contains(&end) {
-                reps[len] = end;
+            let members = early[root as usize].iter().copied();
+            for m in members.chain([latest[root as usize], end]) {
+                if m != NONE && !reps[..len].contains(&m) {
+                    reps[len] = m;
+                    len += 1;
+                }
             }
             reps
         };
@@ -299,7 +306,7 @@ pub fn cluster(
                 .map(|&(_, _, i)| {
                     let e = edge(i);
                     let (ra, rb) = (root(&parent, e.a), root(&parent, e.b));
-                    match verdict(&e, ra, rb, &early, &spans, &refused) {
+                    match verdict(&e, ra, rb, &early, &latest, &spans, &refused) {
                         Take::Check(lo, hi) => Some((lo, hi, agree(&e, &lo, &hi))),
                         Take::Skip | Take::Join => None,
                     }
@@ -311,7 +318,7 @@ pub fn cluster(
             // Roots are always the smallest node of their cluster: the canonical one.
             let ra = find(&mut parent, e.a);
             let rb = find(&mut parent, e.b);
-            match verdict(&e, ra, rb, &early, &spans, &refused) {
+            match verdict(&e, ra, rb, &early, &latest, &spans, &refused) {
                 Take::Skip => continue,
                 Take::Join => {}
                 Take::Check(lo, hi) => {
@@ -335,11 +342,13 @@ pub fn cluster(
             both[REPRESENTATIVES..].copy_from_slice(&early[hi as usize]);
             both.sort_unstable();
             early[lo as usize].copy_from_slice(&both[..REPRESENTATIVES]);
+            latest[lo as usize] = latest[lo as usize].max(latest[hi as usize]);
             links.push((e.a, e.b, e.score));
             links.push((e.b, e.a, e.score));
         }
     }
     drop(early);
+    drop(latest);
     links.par_sort_unstable_by_key(|&(x, y, _)| (x, y));
     // Node x's neighbours are links[start[x]..start[x + 1]], by index.
     let mut start = vec![0u32; n + 1];
@@ -565,6 +574,40 @@ mod tests {
             }
         });
         assert_eq!(c.canonical, vec![0, 0, 2]);
+    }
+
+    #[test]
+    fn a_group_is_also_represented_by_its_latest_member() {
+        // 0..=4 are one group, built in that order; 5 ~ 6 another. The second group agrees
+        // with 4, the first group's latest member, but little with its earliest ones (an event
+        // that went on for months scores low against its first reports, or a group that began
+        // with a report of another problem). The edge 3 ~ 5 links them. Over the earliest
+        // members and the edge's ends alone, the mean is (6 x 0.2 + 0.6 + 0.2) / 8 = 0.25;
+        // with 4 standing for the first group too, it is (2.0 + 2 x 1.0) / 10 = 0.4.
+        let edges = [
+            e(0, 1, 0.95),
+            e(0, 2, 0.95),
+            e(0, 3, 0.95),
+            e(0, 4, 0.95),
+            e(5, 6, 0.9),
+            e(3, 5, 0.6),
+        ];
+        let score = |x: u32, y: u32| match (x.min(y), x.max(y)) {
+            (4, 5 | 6) => 1.0,
+            (0..=3, 5 | 6) => 0.2,
+            _ => 1.0,
+        };
+        let c = cluster(7, &edges, 0.5, 0.35, None, score);
+        assert_eq!(c.canonical, vec![0; 7]);
+        assert_eq!(c.link[5], Some((3, 0.6)));
+        // Where the latest member disagrees as well, the groups stay apart.
+        let c = cluster(7, &edges, 0.5, 0.35, None, |x, y| {
+            match (x.min(y), x.max(y)) {
+                (0..=4, 5 | 6) => 0.2,
+                _ => 1.0,
+            }
+        });
+        assert_eq!(c.canonical, vec![0, 0, 0, 0, 0, 5, 5]);
     }
 
     #[test]

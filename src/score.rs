@@ -261,8 +261,13 @@ impl Scorer {
     /// in the texts where the titles cannot decide). Such a pair is no support, however much
     /// else it shares (two complaints about one 小区, one about its bus line and one about its
     /// refuse station).
+    ///
+    /// Nor is it docked for the time between the two: members of one group may lie months
+    /// apart when reports kept coming all along, and whether a group went quiet for too long
+    /// is the idle rule's to say (see [`crate::cluster::IdleRule`]).
     pub fn group_support(&self, a: &Fingerprint, b: &Fingerprint) -> f32 {
-        let p = parts(a, b);
+        let mut p = parts(a, b);
+        p.days_apart = None;
         if p.problem_conflict {
             0.0
         } else {
@@ -1187,6 +1192,19 @@ mod tests {
         all
     }
 
+    /// Fingerprints of `orders`, weighed against each other alone.
+    fn weigh_together(orders: impl Iterator<Item = WorkOrder>) -> Vec<Fingerprint> {
+        let mut stats = CorpusStats::default();
+        let mut f: Vec<Fingerprint> = orders
+            .map(|o| analyzer().fingerprint(&o, "s"))
+            .inspect(|fp| stats.add(fp))
+            .collect();
+        for fp in &mut f {
+            fp.weigh(&stats);
+        }
+        f
+    }
+
     #[test]
     fn same_place_same_problem_in_other_words_scores_high() {
         let f = fps(&[
@@ -1469,21 +1487,11 @@ mod tests {
                 "瑞柳洲小区13路公交调整后班次太少，出行不便",
             ),
         ];
-        let mut stats = CorpusStats::default();
-        let mut f: Vec<Fingerprint> = orders
-            .iter()
-            .enumerate()
-            .map(|(i, (title, text))| {
-                let mut o = WorkOrder::new(&i.to_string(), text);
-                o.title = (*title).into();
-                let fp = analyzer().fingerprint(&o, "s");
-                stats.add(&fp);
-                fp
-            })
-            .collect();
-        for fp in &mut f {
-            fp.weigh(&stats);
-        }
+        let f = weigh_together(orders.iter().enumerate().map(|(i, (title, text))| {
+            let mut o = WorkOrder::new(&i.to_string(), text);
+            o.title = (*title).into();
+            o
+        }));
         let s = Scorer::default();
         let (score, why) = s.explain(&f[0], &f[1], analyzer().problems());
         assert!(
@@ -1520,6 +1528,42 @@ mod tests {
             "{why:?}"
         );
         assert_eq!(s.group_support(&f[0], &f[1]), 0.0);
+    }
+
+    #[test]
+    fn group_support_leaves_time_gaps_to_the_idle_rule() {
+        // Two reports of one long-running problem, five months apart: the pair is penalised
+        // for the gap, but as support within a group it is not (whether a group has gone
+        // quiet for too long is the idle rule's question).
+        let texts = [
+            "市民来电反映：枫桥雅苑小区旁边工地每天夜里施工到凌晨，噪音很大，要求处理。",
+            "枫桥雅苑业主：隔壁工地半夜还在打桩，吵得根本睡不着觉！",
+        ];
+        let day = |d: u32| {
+            chrono::NaiveDate::from_ymd_opt(2025, 1, 1)
+                .and_then(|x| x.checked_add_days(chrono::Days::new(d.into())))
+                .and_then(|x| x.and_hms_opt(9, 0, 0))
+        };
+        let weighed = |days: [u32; 2]| {
+            weigh_together(texts.iter().zip(days).enumerate().map(|(i, (text, d))| {
+                let mut o = WorkOrder::new(&i.to_string(), text);
+                o.received = day(d);
+                o
+            }))
+        };
+        let s = Scorer::default();
+        let near = weighed([0, 2]);
+        let far = weighed([0, 150]);
+        assert!(s.score(&near[0], &near[1]) > 0.0);
+        assert_eq!(
+            s.group_support(&near[0], &near[1]),
+            s.score(&near[0], &near[1])
+        );
+        assert!(s.score(&far[0], &far[1]) < s.score(&near[0], &near[1]) - 0.5);
+        assert_eq!(
+            s.group_support(&far[0], &far[1]),
+            s.score(&near[0], &near[1])
+        );
     }
 
     #[test]

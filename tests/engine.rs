@@ -245,6 +245,43 @@ fn closed_and_idle_tickets_start_recurrences() {
     );
 }
 
+/// One problem reported again and again for five months, every time in other words.
+const LONG_RUNNING: [&str; 10] = [
+    "枫桥雅苑小区南侧恒澄工地每天夜里施工到凌晨两点，打桩噪音扰民，孩子睡不着",
+    "枫桥雅苑业主投诉：隔壁恒澄工地半夜还在打桩施工，噪音太大吵得根本睡不着",
+    "恒澄工地又在夜间施工了，枫桥雅苑这边凌晨一点还能听到打桩声，请管一管",
+    "市民反映枫桥雅苑旁边的恒澄工地晚上十一点以后还在作业，机器轰鸣，严重影响休息",
+    "枫桥雅苑的住户：恒澄工地夜里打桩的问题一直没解决，老人心脏受不了",
+    "投诉恒澄工地深夜施工，噪音传到枫桥雅苑，已经反映过好几次了",
+    "枫桥雅苑小区居民来电，称恒澄工地每晚挖机作业到半夜，吵得无法入睡，要求夜间停工",
+    "恒澄工地连夜施工扰民，枫桥雅苑业主整夜睡不好，希望执法部门查处",
+    "又是恒澄工地！凌晨还在打桩，枫桥雅苑的孩子明天要考试",
+    "枫桥雅苑南边恒澄工地夜间施工噪音问题持续数月，请相关部门尽快处理",
+];
+
+#[test]
+fn a_ticket_busy_for_months_keeps_its_later_reports() {
+    // The later reports are months from the first ones: scored as a pair, the time gap
+    // costs them most of their score. But the ticket never went quiet, so they belong to it.
+    let orders: Vec<WorkOrder> = LONG_RUNNING
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let day = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap()
+                + chrono::Days::new(15 * i as u64);
+            order(&format!("L{i}"), &format!("{day} 21:00"), text)
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::builder().open(dir.path()).unwrap();
+    for o in &orders {
+        let d = engine.ingest(o.clone()).unwrap();
+        assert_eq!(d.verdict.ticket(), "T-L0", "{}: {:?}", o.id, d.verdict);
+    }
+    let batch = Deduper::builder().build().unwrap().run(&orders).unwrap();
+    assert_eq!(batch.tickets.len(), 1, "{:?}", batch.tickets);
+}
+
 #[test]
 fn reopening_restores_every_ticket() {
     let orders = fixture_orders();

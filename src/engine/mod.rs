@@ -13,7 +13,7 @@
 //! version, analyzer signature, salt check and settings) and `corpus.bin` (document
 //! frequencies). It applies the batch pass's rules to one order at a time: the same
 //! fingerprints, the same [`Scorer`], the same threshold and the same average-link guard
-//! against a ticket's earliest members. Where the batch pass sees the whole dump, the engine
+//! against a ticket's earliest and latest members. Where the batch pass sees the whole dump, the engine
 //! sees the orders before this one; idle or closed tickets stop attracting orders, and an order
 //! that matches one starts a new ticket linked to it as a recurrence.
 //!
@@ -42,7 +42,7 @@ use tantivy::{
 };
 
 use crate::batch::{DEFAULT_LINK_RATIO, DEFAULT_THRESHOLD};
-use crate::cluster::{STRAGGLERS, UNANCHORED_PAIR};
+use crate::cluster::{REPRESENTATIVES, STRAGGLERS, UNANCHORED_PAIR};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fingerprint::{cosine, term_hash, Analyzer, CorpusStats, Fingerprint, TermHash};
 use crate::order::{OrderId, Relation, Ticket, WorkOrder};
@@ -1241,10 +1241,10 @@ impl Engine {
             };
             let c = &candidates[i];
             let (closed, last_minute) = (t.closed, t.last_minute);
-            // The average-link guard, as in the batch pass: the ticket's earliest members and
-            // the matched one must agree with the order on average.
+            // The average-link guard, as in the batch pass: the ticket's earliest and latest
+            // members and the matched one must agree with the order on average.
             if t.members.len() > 1 {
-                let mut reps: Vec<u64> = t.members.iter().take(REPS).copied().collect();
+                let mut reps = representatives(&t.members);
                 if !reps.contains(&c.seq) {
                     reps.push(c.seq);
                 }
@@ -1306,12 +1306,11 @@ impl Engine {
                 }
             };
             let other_members = state.tickets[&other].members.clone();
-            let mut reps_a: Vec<Rep> = group.iter().take(REPS).map(|&s| Rep::Seq(s)).collect();
+            let mut reps_a: Vec<Rep> = representatives(&group).into_iter().map(Rep::Seq).collect();
             reps_a.push(Rep::New);
-            let mut reps_b: Vec<Rep> = other_members
-                .iter()
-                .take(REPS)
-                .map(|&s| Rep::Seq(s))
+            let mut reps_b: Vec<Rep> = representatives(&other_members)
+                .into_iter()
+                .map(Rep::Seq)
                 .collect();
             if !reps_b.contains(&Rep::Seq(candidates[j].seq)) {
                 reps_b.push(Rep::Seq(candidates[j].seq));
@@ -1462,12 +1461,7 @@ impl Engine {
         young.sort_unstable();
         let mut weighed: FxHashMap<u64, Fingerprint> = FxHashMap::default();
         for &t in &young {
-            let reps: Vec<u64> = state.tickets[&t]
-                .members
-                .iter()
-                .take(REPS)
-                .copied()
-                .collect();
+            let reps = representatives(&state.tickets[&t].members);
             for m in reps {
                 let mut fp = (*self.fingerprint_of(state, snapshot, m)?).clone();
                 fp.weigh(&state.corpus);
@@ -1478,18 +1472,13 @@ impl Engine {
             if !state.tickets.contains_key(&b) {
                 continue;
             }
-            let reps_b: Vec<u64> = state.tickets[&b]
-                .members
-                .iter()
-                .take(REPS)
-                .copied()
-                .collect();
+            let reps_b = representatives(&state.tickets[&b].members);
             let mut best: Option<(f32, u64)> = None;
             for &a in &young[..bi] {
                 let Some(ta) = state.tickets.get(&a) else {
                     continue;
                 };
-                let reps_a: Vec<u64> = ta.members.iter().take(REPS).copied().collect();
+                let reps_a = representatives(&ta.members);
                 // Two single orders pair on any edge; a group grows only on an anchored one.
                 let singles = ta.members.len() == 1 && state.tickets[&b].members.len() == 1;
                 let (mut max, mut total, mut n) = (0.0f32, 0.0f32, 0usize);
@@ -1669,8 +1658,15 @@ impl Engine {
     }
 }
 
-/// How many of a ticket's earliest members stand for it in the guard (as in the batch pass).
-const REPS: usize = crate::cluster::REPRESENTATIVES;
+/// The members that stand for a ticket in the guard, as in the batch pass: its
+/// [`REPRESENTATIVES`] earliest and its latest, each once, from `members` in arrival order.
+fn representatives(members: &[u64]) -> Vec<u64> {
+    let mut reps: Vec<u64> = members.iter().take(REPRESENTATIVES).copied().collect();
+    if members.len() > REPRESENTATIVES {
+        reps.extend(members.last());
+    }
+    reps
+}
 
 fn ticket_info(state: &State, seq: u64, t: &TicketState) -> TicketInfo {
     TicketInfo {
