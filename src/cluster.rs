@@ -11,9 +11,10 @@
 //! months is judged by its latest report as well as by its first ones.
 //!
 //! A group also grows only on an *anchored* edge (for complaints: one whose two orders agree
-//! on the place, or are near copies). Posts that name no place are scored on their problem and
-//! wording alone; one such post may pair with another, but it must not be the link through
-//! which a ticket about one place takes in reports of the same problem elsewhere.
+//! on the place without a conflict of problems, or are near copies). Posts that name no place
+//! are scored on their problem and wording alone; one such post may pair with another, but it
+//! must not be the link through which a ticket about one place takes in reports of the same
+//! problem elsewhere. Nor may two problems at one place grow a ticket together.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -61,8 +62,9 @@ pub struct Edge {
     /// Its score.
     pub score: f32,
     /// Whether the pair agrees on more than problem and wording (for complaints: on the
-    /// place, or as a near copy). An edge that is not anchored joins two single nodes (at
-    /// [`UNANCHORED_PAIR`] or more) but never grows a group.
+    /// place, with no conflict of problems, or as a near copy; see
+    /// [`crate::Scorer::score_anchored`]). An edge that is not anchored joins two single nodes
+    /// (at [`UNANCHORED_PAIR`] or more) but never grows a group.
     pub anchored: bool,
 }
 

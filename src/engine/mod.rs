@@ -13,9 +13,9 @@
 //! version, analyzer signature, salt check and settings) and `corpus.bin` (document
 //! frequencies). It applies the batch pass's rules to one order at a time: the same
 //! fingerprints, the same [`Scorer`], the same threshold and the same average-link guard
-//! against a ticket's earliest and latest members. Where the batch pass sees the whole dump, the engine
-//! sees the orders before this one; idle or closed tickets stop attracting orders, and an order
-//! that matches one starts a new ticket linked to it as a recurrence.
+//! against a ticket's earliest and latest members. Where the batch pass sees the whole dump,
+//! the engine sees the orders before this one; idle or closed tickets stop attracting orders,
+//! and an order that matches one starts a new ticket linked to it as a recurrence.
 //!
 //! Decisions are serialised by one short lock (the expensive segmentation and the index query
 //! happen outside it), so concurrent ingestion gives the tickets that ingesting the same orders

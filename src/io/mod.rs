@@ -3,7 +3,7 @@
 //! [`DumpReader`] streams CSV, TSV and JSONL exports in UTF-8 (with or without BOM), UTF-16
 //! (with BOM) or GB18030/GBK, maps their (often Chinese) column headers onto [`WorkOrder`]
 //! fields, and hands each record to the caller as an order or a [`Reject`]. The writers in
-//! [`write`] produce `tickets.jsonl`, `assignments.csv` and `rejects.jsonl`.
+//! [`write`](mod@write) produce `tickets.jsonl`, `assignments.csv` and `rejects.jsonl`.
 //!
 //! [`WorkOrder`]: crate::WorkOrder
 
