@@ -1889,3 +1889,17 @@ fn assert_send_sync() {
     fn is<T: Send + Sync>() {}
     is::<Engine>();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ticket_stands_for_itself_by_its_earliest_and_latest_members() {
+        assert_eq!(representatives(&[7]), [7]);
+        assert_eq!(representatives(&[1, 2, 3]), [1, 2, 3]);
+        assert_eq!(representatives(&[1, 2, 3, 4]), [1, 2, 3, 4]);
+        // Members arrive in order: the last one is the latest.
+        assert_eq!(representatives(&[1, 2, 3, 9, 12, 40]), [1, 2, 3, 40]);
+    }
+}
