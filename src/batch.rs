@@ -974,21 +974,17 @@ mod tests {
             .iter()
             .find(|t| t.canonical.as_str() == "a1")
             .unwrap();
-        let relation = |id: &str| {
+        let member = |id: &str| {
             let m = ticket.members.iter().find(|m| m.order_id.as_str() == id);
             m.unwrap_or_else(|| panic!("{id} is in a1's ticket"))
-                .relation
         };
-        assert_eq!(relation("a1"), Relation::Canonical);
-        assert_eq!(relation("a2"), Relation::RepeatComplaint);
-        assert_eq!(relation("a3"), Relation::MultipleReporters);
-        assert_eq!(relation("a4"), Relation::CrossChannel);
+        assert_eq!(member("a1").relation, Relation::Canonical);
+        assert_eq!(member("a2").relation, Relation::RepeatComplaint);
+        assert_eq!(member("a3").relation, Relation::MultipleReporters);
+        assert_eq!(member("a4").relation, Relation::CrossChannel);
         let hashes: Vec<_> = ["a1", "a2", "a3"]
             .iter()
-            .map(|id| {
-                let m = ticket.members.iter().find(|m| m.order_id.as_str() == *id);
-                m.and_then(|m| m.reporter_hash.clone())
-            })
+            .map(|id| member(id).reporter_hash.clone())
             .collect();
         assert!(hashes[0].is_some() && hashes[0] == hashes[1] && hashes[0] != hashes[2]);
     }
