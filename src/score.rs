@@ -135,6 +135,21 @@ pub enum PlaceEvidence {
     Unknown,
 }
 
+impl PlaceEvidence {
+    /// The verdict's name, as `tickets.jsonl` writes it in `"verdict"` (`"agree"`,
+    /// `"shared_names"`, `"unknown"`, …).
+    pub fn verdict(&self) -> &'static str {
+        match self {
+            PlaceEvidence::Agree { .. } => "agree",
+            PlaceEvidence::Mentioned { .. } => "mentioned",
+            PlaceEvidence::SharedNames { .. } => "shared_names",
+            PlaceEvidence::Address { .. } => "address",
+            PlaceEvidence::Conflict { .. } => "conflict",
+            PlaceEvidence::Unknown => "unknown",
+        }
+    }
+}
+
 /// Whether and how two orders' problems agree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "verdict", rename_all = "snake_case")]
@@ -161,6 +176,18 @@ pub enum ProblemEvidence {
     },
     /// At least one order raises no known problem.
     Unknown,
+}
+
+impl ProblemEvidence {
+    /// The verdict's name, as `tickets.jsonl` writes it in `"verdict"` (`"agree"`,
+    /// `"conflict"` or `"unknown"`).
+    pub fn verdict(&self) -> &'static str {
+        match self {
+            ProblemEvidence::Agree { .. } => "agree",
+            ProblemEvidence::Conflict { .. } => "conflict",
+            ProblemEvidence::Unknown => "unknown",
+        }
+    }
 }
 
 /// Why two orders scored what they did.
@@ -1833,5 +1860,60 @@ mod tests {
                 assert_eq!(v, s.score(y, x));
             }
         }
+    }
+
+    #[test]
+    fn verdict_names_are_the_ones_tickets_jsonl_writes() {
+        let name = SmolStr::new("枫桥雅苑");
+        let places = [
+            PlaceEvidence::Agree {
+                a: name.clone(),
+                b: name.clone(),
+                similarity: 1.0,
+            },
+            PlaceEvidence::Mentioned {
+                name: name.clone(),
+                similarity: 0.8,
+            },
+            PlaceEvidence::SharedNames { similarity: 0.5 },
+            PlaceEvidence::Address {
+                a: name.clone(),
+                b: name.clone(),
+                similarity: 0.9,
+            },
+            PlaceEvidence::Conflict {
+                a: name.clone(),
+                b: name,
+                firm: true,
+            },
+            PlaceEvidence::Unknown,
+        ];
+        let problems = [
+            ProblemEvidence::Agree {
+                shared: vec!["噪音扰民".into()],
+                weak: false,
+            },
+            ProblemEvidence::Conflict {
+                a: vec!["油烟".into()],
+                b: vec!["噪音扰民".into()],
+                firm: false,
+            },
+            ProblemEvidence::Unknown,
+        ];
+        let tag = |v: serde_json::Value| v["verdict"].as_str().unwrap().to_string();
+        let mut seen = Vec::new();
+        for p in &places {
+            assert_eq!(p.verdict(), tag(serde_json::to_value(p).unwrap()));
+            seen.push(p.verdict());
+        }
+        for p in &problems {
+            assert_eq!(p.verdict(), tag(serde_json::to_value(p).unwrap()));
+        }
+        seen.dedup();
+        assert_eq!(
+            seen.len(),
+            places.len(),
+            "each place verdict has its own name"
+        );
     }
 }
