@@ -6,14 +6,21 @@
 //! gold event is in its ticket (recall); they weigh every order equally, so one giant wrong
 //! cluster cannot hide behind many right singletons. Pair counts come from contingency tables,
 //! never from enumerating pairs, so hot events of thousands of orders cost nothing extra.
+//!
+//! [`audit_links`] goes one step further down: it checks each merge of a run's
+//! `tickets.jsonl` against the gold labels and counts the right and wrong ones by the evidence
+//! they rested on, so that a drop in precision points at the evidence to look at.
 
 use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::score::Explanation;
 
 /// Precision, recall and F1.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -151,6 +158,193 @@ pub fn read_clusters(path: &Path, column: &str) -> Result<BTreeMap<String, Strin
     Ok(map)
 }
 
+/// How one kind of merge fared against the gold labels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinkTally {
+    /// What the links have in common: the place and problem verdicts of their explanation
+    /// (`"agree / unknown"`), a score band (`"0.5–0.6"`) or a time gap (`"7–14 days"`).
+    pub label: String,
+    /// Links between two orders of one gold event.
+    pub right: u64,
+    /// Links between orders of two gold events.
+    pub wrong: u64,
+}
+
+impl LinkTally {
+    /// The share of these links that are right (1 when there are none).
+    pub fn precision(&self) -> f64 {
+        let all = self.right + self.wrong;
+        if all == 0 {
+            1.0
+        } else {
+            self.right as f64 / all as f64
+        }
+    }
+}
+
+/// The merges of a run checked against gold labels, counted by the evidence they rested on.
+///
+/// Every member of a ticket but its canonical order joined through one link: the order it
+/// `matched`, with the explanation of that pair. A link is right when both orders belong to
+/// one gold event. Pairwise and B-cubed scores say how good the tickets are; the tallies say
+/// which evidence the wrong merges rested on. Built by [`audit_links`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct LinkAudit {
+    /// Links between two orders of one gold event.
+    pub right: u64,
+    /// Links between orders of two gold events.
+    pub wrong: u64,
+    /// Links with an order the gold file lacks; they are counted nowhere else.
+    pub unlabelled: u64,
+    /// By the place and the problem verdict of the explanation (`"agree / agree"`; `"none"`
+    /// for a link without one), most wrong links first, ties by label.
+    pub by_evidence: Vec<LinkTally>,
+    /// By score, in bands a tenth wide (`"0.4–0.5"`; a score of 1 counts in `"0.9–1.0"`),
+    /// ascending; empty bands are left out.
+    pub by_score: Vec<LinkTally>,
+    /// By the days between the two orders (`"< 1 day"` … `"60+ days"`, then `"unknown"`
+    /// where a time is missing), shortest first; empty bands are left out.
+    pub by_days: Vec<LinkTally>,
+}
+
+/// Upper ends of the bands of [`LinkAudit::by_days`], with their labels; the last band is
+/// open.
+const DAY_BANDS: [(f32, &str); 7] = [
+    (1.0, "< 1 day"),
+    (3.0, "1–3 days"),
+    (7.0, "3–7 days"),
+    (14.0, "7–14 days"),
+    (30.0, "14–30 days"),
+    (60.0, "30–60 days"),
+    (f32::INFINITY, "60+ days"),
+];
+
+/// One ticket of `tickets.jsonl`, as far as the audit reads it.
+#[derive(Deserialize)]
+struct TicketLinks {
+    members: Vec<MemberLink>,
+}
+
+/// One member of a ticket, as far as the audit reads it.
+#[derive(Deserialize)]
+struct MemberLink {
+    order_id: String,
+    matched: Option<String>,
+    score: f32,
+    explanation: Option<Explanation>,
+}
+
+/// Right and wrong counts under labels, before they become [`LinkTally`] rows.
+#[derive(Default)]
+struct Tallies {
+    evidence: BTreeMap<String, (u64, u64)>,
+    score: [(u64, u64); 10],
+    /// [`DAY_BANDS`], then "unknown".
+    days: [(u64, u64); DAY_BANDS.len() + 1],
+}
+
+/// Checks each link of the tickets in `path` (a `tickets.jsonl` written by `dedup`) against
+/// `gold` (order id → event id). The file is read a line at a time, so a dump of millions of
+/// orders is audited in little memory.
+///
+/// # Errors
+/// When the file cannot be read, or a line is not a ticket (the error names the file and the
+/// line).
+pub fn audit_links(path: &Path, gold: &BTreeMap<String, String>) -> Result<LinkAudit> {
+    let file = File::open(path).map_err(|e| Error::from(e).in_file(path))?;
+    audit_reader(BufReader::new(file), path, gold)
+}
+
+/// [`audit_links`] over any reader; `path` only names it in errors.
+fn audit_reader(
+    reader: impl BufRead,
+    path: &Path,
+    gold: &BTreeMap<String, String>,
+) -> Result<LinkAudit> {
+    let mut audit = LinkAudit::default();
+    let mut tallies = Tallies::default();
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| Error::from(e).in_file(path).at_line(i as u64 + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let ticket: TicketLinks = serde_json::from_str(&line).map_err(|e| {
+            Error::new(ErrorKind::Eval(format!("not a ticket: {e}")))
+                .in_file(path)
+                .at_line(i as u64 + 1)
+        })?;
+        for member in &ticket.members {
+            let Some(matched) = &member.matched else {
+                continue;
+            };
+            let (Some(a), Some(b)) = (gold.get(&member.order_id), gold.get(matched)) else {
+                audit.unlabelled += 1;
+                continue;
+            };
+            let right = a == b;
+            let count = |c: &mut (u64, u64)| {
+                if right {
+                    c.0 += 1;
+                } else {
+                    c.1 += 1;
+                }
+            };
+            if right {
+                audit.right += 1;
+            } else {
+                audit.wrong += 1;
+            }
+            let e = member.explanation.as_ref();
+            let evidence = e.map_or_else(
+                || "none".to_string(),
+                |e| format!("{} / {}", e.place.verdict(), e.problem.verdict()),
+            );
+            count(tallies.evidence.entry(evidence).or_default());
+            let band = ((member.score.clamp(0.0, 1.0) * 10.0) as usize).min(9);
+            count(&mut tallies.score[band]);
+            let days = match e.and_then(|e| e.days_apart) {
+                Some(d) => DAY_BANDS
+                    .iter()
+                    .position(|&(end, _)| d < end)
+                    .unwrap_or(DAY_BANDS.len() - 1),
+                None => DAY_BANDS.len(),
+            };
+            count(&mut tallies.days[days]);
+        }
+    }
+    let row = |label: String, (right, wrong): (u64, u64)| LinkTally {
+        label,
+        right,
+        wrong,
+    };
+    audit.by_evidence = tallies
+        .evidence
+        .into_iter()
+        .map(|(label, c)| row(label, c))
+        .collect();
+    audit
+        .by_evidence
+        .sort_by(|x, y| y.wrong.cmp(&x.wrong).then_with(|| x.label.cmp(&y.label)));
+    audit.by_score = (0..10)
+        .filter(|&b| tallies.score[b] != (0, 0))
+        .map(|b| {
+            row(
+                format!("{:.1}–{:.1}", b as f32 / 10.0, (b + 1) as f32 / 10.0),
+                tallies.score[b],
+            )
+        })
+        .collect();
+    audit.by_days = DAY_BANDS
+        .iter()
+        .map(|&(_, label)| label)
+        .chain(["unknown"])
+        .zip(tallies.days)
+        .filter(|&(_, c)| c != (0, 0))
+        .map(|(label, c)| row(label.to_string(), c))
+        .collect();
+    Ok(audit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,5 +384,78 @@ mod tests {
         let gold = m(&[("1", "a"), ("2", "a")]);
         let pred = m(&[("1", "x")]);
         assert_eq!(evaluate(&gold, &pred).missing, 1);
+    }
+
+    /// A member's line in tickets.jsonl, with an explanation of these verdicts and days.
+    fn member(id: &str, matched: &str, score: f32, place: &str, days: Option<f32>) -> String {
+        let days = days.map_or("null".to_string(), |d| d.to_string());
+        format!(
+            r#"{{"order_id":"{id}","matched":"{matched}","score":{score},"explanation":{{"text":0.3,"title":null,"place":{place},"problem":{{"verdict":"unknown"}},"days_apart":{days},"admin_conflict":false,"opposite_stance":false,"same_reporter":false,"same_category":null,"exact_repost":false,"shared_terms":[]}}}}"#
+        )
+    }
+
+    fn canonical(id: &str) -> String {
+        format!(r#"{{"order_id":"{id}","matched":null,"score":1.0,"explanation":null}}"#)
+    }
+
+    #[test]
+    fn links_are_tallied_by_evidence_score_and_days() {
+        let agree = r#"{"verdict":"agree","a":"枫桥雅苑","b":"枫桥雅苑小区","similarity":1.0}"#;
+        let unknown = r#"{"verdict":"unknown"}"#;
+        let tickets = [
+            format!(
+                r#"{{"ticket_id":"T-1","members":[{},{},{}]}}"#,
+                canonical("1"),
+                member("2", "1", 0.95, agree, Some(0.5)),
+                member("3", "1", 0.52, agree, Some(20.0)),
+            ),
+            String::new(),
+            format!(
+                r#"{{"ticket_id":"T-4","members":[{},{},{}]}}"#,
+                canonical("4"),
+                member("5", "4", 1.0, unknown, None),
+                member("9", "4", 0.7, unknown, Some(1.0)),
+            ),
+        ]
+        .join("\n");
+        // Order 3 belongs to another event than 1; order 9 is not labelled.
+        let gold = m(&[("1", "a"), ("2", "a"), ("3", "b"), ("4", "c"), ("5", "c")]);
+        let audit = audit_reader(tickets.as_bytes(), Path::new("t.jsonl"), &gold).unwrap();
+        assert_eq!((audit.right, audit.wrong, audit.unlabelled), (2, 1, 1));
+        let rows = |t: &[LinkTally]| -> Vec<(String, u64, u64)> {
+            t.iter()
+                .map(|r| (r.label.clone(), r.right, r.wrong))
+                .collect()
+        };
+        let row = |l: &str, r, w| (l.to_string(), r, w);
+        assert_eq!(
+            rows(&audit.by_evidence),
+            [row("agree / unknown", 1, 1), row("unknown / unknown", 1, 0)]
+        );
+        assert_eq!(
+            rows(&audit.by_score),
+            [row("0.5–0.6", 0, 1), row("0.9–1.0", 2, 0)]
+        );
+        assert_eq!(
+            rows(&audit.by_days),
+            [
+                row("< 1 day", 1, 0),
+                row("14–30 days", 0, 1),
+                row("unknown", 1, 0)
+            ]
+        );
+        assert_eq!(audit.by_evidence[0].precision(), 0.5);
+    }
+
+    #[test]
+    fn a_line_that_is_no_ticket_is_named() {
+        let text = format!("{{\"members\":[{}]}}\n{{\"members\": 3}}\n", canonical("1"));
+        let err = audit_reader(text.as_bytes(), Path::new("t.jsonl"), &m(&[])).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Eval(_)), "{err}");
+        let at = err.location().expect("the error has a location");
+        assert_eq!(
+            (at.path.as_path(), at.line),
+            (Path::new("t.jsonl"), Some(2))
+        );
     }
 }

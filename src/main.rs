@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
-use complaint_dedup::eval::{evaluate, read_clusters};
+use complaint_dedup::eval::{
+    audit_links, evaluate, read_clusters, EvalReport, LinkAudit, LinkTally,
+};
 use complaint_dedup::io::{read_dumps, write::ResultWriter, DumpFormat};
 use complaint_dedup::{Channel, Deduper, DumpReaderBuilder, Ticket};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -234,6 +236,10 @@ struct EvalArgs {
     /// assignments.csv written by `dedup`.
     #[arg(long)]
     assignments: PathBuf,
+    /// tickets.jsonl written by the same run: also check each merge against the gold labels
+    /// and count the right and wrong ones by evidence, score and days apart.
+    #[arg(long, value_name = "TICKETS")]
+    links: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -591,27 +597,78 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let predicted = read_clusters(&args.assignments, "ticket_id")
         .with_context(|| format!("reading assignments {}", args.assignments.display()))?;
     let report = evaluate(&gold, &predicted);
+    let links = match &args.links {
+        Some(path) => Some(
+            audit_links(path, &gold)
+                .with_context(|| format!("reading tickets {}", path.display()))?,
+        ),
+        None => None,
+    };
     let stdout = std::io::stdout();
     let mut w = stdout.lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut w, &report)?;
+        /// The report, with the link audit beside its fields when asked for.
+        #[derive(serde::Serialize)]
+        struct Output<'a> {
+            #[serde(flatten)]
+            report: &'a EvalReport,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            links: Option<&'a LinkAudit>,
+        }
+        let output = Output {
+            report: &report,
+            links: links.as_ref(),
+        };
+        serde_json::to_writer_pretty(&mut w, &output)?;
         writeln!(w)?;
-    } else {
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        w,
+        "orders {}  gold events {}  tickets {}  missing {}",
+        report.orders, report.gold_events, report.tickets, report.missing
+    )?;
+    writeln!(
+        w,
+        "pairwise  precision {:.4}  recall {:.4}  F1 {:.4}",
+        report.pairwise.precision, report.pairwise.recall, report.pairwise.f1
+    )?;
+    writeln!(
+        w,
+        "B-cubed   precision {:.4}  recall {:.4}  F1 {:.4}",
+        report.bcubed.precision, report.bcubed.recall, report.bcubed.f1
+    )?;
+    if let Some(audit) = &links {
         writeln!(
             w,
-            "orders {}  gold events {}  tickets {}  missing {}",
-            report.orders, report.gold_events, report.tickets, report.missing
+            "links     right {}  wrong {}  unlabelled {}",
+            audit.right, audit.wrong, audit.unlabelled
         )?;
-        writeln!(
-            w,
-            "pairwise  precision {:.4}  recall {:.4}  F1 {:.4}",
-            report.pairwise.precision, report.pairwise.recall, report.pairwise.f1
-        )?;
-        writeln!(
-            w,
-            "B-cubed   precision {:.4}  recall {:.4}  F1 {:.4}",
-            report.bcubed.precision, report.bcubed.recall, report.bcubed.f1
-        )?;
+        let tables: [(&str, &[LinkTally]); 3] = [
+            ("evidence (place / problem)", &audit.by_evidence),
+            ("score", &audit.by_score),
+            ("days apart", &audit.by_days),
+        ];
+        for (title, rows) in tables {
+            writeln!(
+                w,
+                "\nby {title:28} {:>8} {:>8}  precision",
+                "wrong", "right"
+            )?;
+            for t in rows {
+                // Padded by characters: the labels' dashes are wider than a byte.
+                let pad = 30usize.saturating_sub(t.label.chars().count());
+                writeln!(
+                    w,
+                    "  {}{:pad$} {:>8} {:>8}  {:.3}",
+                    t.label,
+                    "",
+                    t.wrong,
+                    t.right,
+                    t.precision()
+                )?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

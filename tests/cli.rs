@@ -258,23 +258,31 @@ fn outputs_carry_no_reporter_phone_numbers() {
     }
 }
 
-/// The `eval --json` report for a fresh `dedup` of orders.csv.
-fn eval_fixture() -> Value {
-    let dir = tempfile::tempdir().unwrap();
-    dedup(&fixture("orders.csv"), dir.path(), &[]);
-    let assignments = dir.path().join("assignments.csv");
+/// The `eval --json` report, with `extra` arguments, for the fixture's gold labels and the
+/// assignments `dedup` wrote to `dir`.
+fn eval_json(dir: &Path, extra: &[&str]) -> Value {
+    let assignments = dir.join("assignments.csv");
     let gold = fixture("gold.csv");
-    let out = run(&[
+    let mut args = vec![
         "eval",
         "--gold",
         gold.to_str().unwrap(),
         "--assignments",
         assignments.to_str().unwrap(),
         "--json",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let out = run(&args);
     assert!(out.status.success(), "eval failed:\n{}", stderr(&out));
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("eval --json is not JSON ({e}):\n{}", stdout(&out)))
+}
+
+/// The `eval --json` report for a fresh `dedup` of orders.csv.
+fn eval_fixture() -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    dedup(&fixture("orders.csv"), dir.path(), &[]);
+    eval_json(dir.path(), &[])
 }
 
 #[test]
@@ -290,6 +298,58 @@ fn eval_reports_metrics_as_json() {
     }
     assert_eq!(report["orders"], 410, "{report}");
     assert_eq!(report["missing"], 0, "{report}");
+}
+
+/// `eval --links` checks every merge of the run against the gold labels: each member but the
+/// canonical one is one link, right when it and the order it matched share a gold event.
+#[test]
+fn eval_audits_each_merge_by_its_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    dedup(&fixture("orders.csv"), dir.path(), &[]);
+    let tickets = dir.path().join("tickets.jsonl");
+    let report = eval_json(dir.path(), &["--links", tickets.to_str().unwrap()]);
+    let links = &report["links"];
+
+    // The links, counted here from the files themselves.
+    let gold: BTreeMap<String, String> = read_csv_rows(&fixture("gold.csv"))
+        .into_iter()
+        .map(|r| (r["order_id"].clone(), r["event_id"].clone()))
+        .collect();
+    let (mut right, mut wrong) = (0, 0);
+    for line in fs::read_to_string(&tickets).unwrap().lines() {
+        let ticket: Value = serde_json::from_str(line).unwrap();
+        for m in ticket["members"].as_array().unwrap() {
+            if let Some(matched) = m["matched"].as_str() {
+                if gold[m["order_id"].as_str().unwrap()] == gold[matched] {
+                    right += 1;
+                } else {
+                    wrong += 1;
+                }
+            }
+        }
+    }
+    assert!(right > 100, "the fixture's tickets hold merges: {right}");
+    assert_eq!(
+        (
+            links["right"].as_u64(),
+            links["wrong"].as_u64(),
+            links["unlabelled"].as_u64()
+        ),
+        (Some(right), Some(wrong), Some(0)),
+        "{links:#}"
+    );
+    // Each table shares the links out, none lost and none counted twice.
+    for table in ["by_evidence", "by_score", "by_days"] {
+        let rows = links[table].as_array().unwrap();
+        let sum = |field: &str| rows.iter().map(|r| r[field].as_u64().unwrap()).sum::<u64>();
+        assert_eq!(
+            (sum("right"), sum("wrong")),
+            (right, wrong),
+            "{table}: {rows:?}"
+        );
+    }
+    // Without --links the report is as it was.
+    assert!(eval_fixture().get("links").is_none());
 }
 
 fn fixture_f1() -> (f64, f64, serde_json::Value) {
