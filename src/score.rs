@@ -1170,8 +1170,6 @@ fn kind_weight(kind: PlaceKind) -> f32 {
     }
 }
 
-/// Kinds that name the same sort of thing under different suffixes (a 小区 is often called by
-/// its developer's project name, a 工地 by its company).
 /// Whether one kind is a home (a 小区, a village) and the other what troubles homes (a site,
 /// a company, a shop).
 fn home_and_source(a: PlaceKind, b: PlaceKind) -> bool {
@@ -1181,6 +1179,8 @@ fn home_and_source(a: PlaceKind, b: PlaceKind) -> bool {
     home(a) && source(b) || source(a) && home(b)
 }
 
+/// Kinds that name the same sort of thing under different suffixes (a 小区 is often called by
+/// its developer's project name, a 工地 by its company).
 fn compatible(a: PlaceKind, b: PlaceKind) -> bool {
     use PlaceKind::*;
     matches!(
