@@ -36,7 +36,7 @@ pub fn term_hash(term: &str) -> TermHash {
 const TITLE_TERM_WEIGHT: f32 = 2.0;
 
 /// Bumped whenever a code change alters what fingerprints hold, so stored ones are rebuilt.
-const ANALYZER_REVISION: u32 = 16;
+const ANALYZER_REVISION: u32 = 17;
 
 /// Cap on the characters of text used for matching; the full text is kept in outputs.
 pub const DEFAULT_MAX_MATCH_CHARS: usize = 4000;
@@ -634,6 +634,11 @@ impl Analyzer {
         if place.kind == PlaceKind::Route {
             return true;
         }
+        // 人民路, 解放东路, 五一大道: the ordinary words that name roads in city after city are
+        // names there, though vocabulary anywhere else.
+        if place.kind == PlaceKind::Road && COMMON_ROAD_NAMES.contains(&place.core.as_str()) {
+            return true;
+        }
         let suffix = place.name[place.core.len()..].to_string();
         let words = self.tokenizer.segment(&place.core);
         let tok = &self.tokenizer;
@@ -765,6 +770,18 @@ impl Analyzer {
 
 /// jieba frequency from which a word is ordinary vocabulary rather than part of a name.
 const COMMON_WORD_FREQ: usize = 2000;
+
+/// Ordinary words that name roads in most Chinese cities (人民路, 解放路, 中山路, 五一大道,
+/// 长江北路). As a road's core they are its name, where the vocabulary rule of
+/// [`Analyzer::clean_place`] would drop them. Words that also run before 路上 in a figure of
+/// speech (前进, 发展) are left out.
+const COMMON_ROAD_NAMES: &[&str] = &[
+    "人民", "解放", "中山", "胜利", "和平", "光明", "幸福", "文化", "新华", "友谊", "青年", "工业",
+    "科技", "学院", "车站", "劳动", "迎宾", "朝阳", "五一", "五四", "长江", "黄河", "东风", "红旗",
+    "团结", "建国", "民主", "复兴", "振兴", "繁荣", "富强", "育才", "体育", "环城", "滨江", "滨河",
+    "沿江", "沿河", "府前", "北京", "南京", "上海", "延安", "中华", "新民", "跃进", "东方", "世纪",
+    "太平", "长安", "永安",
+];
 
 /// jieba frequency below which a word is rare enough to name a company or site.
 const RARE_WORD_FREQ: usize = 100;
@@ -1610,6 +1627,20 @@ mod tests {
         let fp = analyzer().fingerprint(&order("2", "湾河中学校门口缺乏护学岗", ""), "s");
         let cores: Vec<&str> = fp.places.iter().map(|p| p.core.as_str()).collect();
         assert_eq!(cores, ["湾河"]);
+    }
+
+    #[test]
+    fn the_roads_every_city_has_keep_their_ordinary_names() {
+        let names = |text: &str| -> Vec<String> {
+            let fp = analyzer().fingerprint(&order("1", "", text), "s");
+            fp.places.iter().map(|p| p.name.clone()).collect()
+        };
+        assert_eq!(names("人民路上的井盖松动"), ["人民路"]);
+        assert_eq!(names("解放东路和长江北路路口的红绿灯坏了").len(), 2);
+        assert_eq!(names("五一大道施工噪音"), ["五一大道"]);
+        // The same words elsewhere are still no names, nor is a way home.
+        assert!(names("人民群众的出行安全").is_empty());
+        assert!(names("上班路上堵车，回家路上也堵").is_empty());
     }
 
     #[test]
