@@ -234,13 +234,41 @@ struct MemberLink {
     explanation: Option<Explanation>,
 }
 
-/// Right and wrong counts under labels, before they become [`LinkTally`] rows.
+/// Right and wrong counts under each label, before they become [`LinkTally`] rows.
 #[derive(Default)]
 struct Tallies {
-    evidence: BTreeMap<String, (u64, u64)>,
+    all: (u64, u64),
+    /// By (place verdict, problem verdict); `None` for a link without an explanation.
+    evidence: BTreeMap<Option<(&'static str, &'static str)>, (u64, u64)>,
     score: [(u64, u64); 10],
     /// [`DAY_BANDS`], then "unknown".
     days: [(u64, u64); DAY_BANDS.len() + 1],
+}
+
+impl Tallies {
+    /// Counts one link, right or wrong, under its evidence, score band and time gap.
+    fn count(&mut self, score: f32, explanation: Option<&Explanation>, right: bool) {
+        let bump = |c: &mut (u64, u64)| {
+            if right {
+                c.0 += 1;
+            } else {
+                c.1 += 1;
+            }
+        };
+        bump(&mut self.all);
+        let evidence = explanation.map(|e| (e.place.verdict(), e.problem.verdict()));
+        bump(self.evidence.entry(evidence).or_default());
+        bump(&mut self.score[((score.clamp(0.0, 1.0) * 10.0) as usize).min(9)]);
+        let band = match explanation.and_then(|e| e.days_apart) {
+            // The last band is open: only NaN would miss every band.
+            Some(days) => DAY_BANDS
+                .iter()
+                .position(|&(end, _)| days < end)
+                .unwrap_or(DAY_BANDS.len() - 1),
+            None => DAY_BANDS.len(),
+        };
+        bump(&mut self.days[band]);
+    }
 }
 
 /// Checks each link of the tickets in `path` (a `tickets.jsonl` written by `dedup`) against
@@ -261,7 +289,7 @@ fn audit_reader(
     path: &Path,
     gold: &BTreeMap<String, String>,
 ) -> Result<LinkAudit> {
-    let mut audit = LinkAudit::default();
+    let mut unlabelled = 0;
     let mut tallies = Tallies::default();
     for (i, line) in reader.lines().enumerate() {
         let line = line.map_err(|e| Error::from(e).in_file(path).at_line(i as u64 + 1))?;
@@ -277,39 +305,12 @@ fn audit_reader(
             let Some(matched) = &member.matched else {
                 continue;
             };
-            let (Some(a), Some(b)) = (gold.get(&member.order_id), gold.get(matched)) else {
-                audit.unlabelled += 1;
-                continue;
-            };
-            let right = a == b;
-            let count = |c: &mut (u64, u64)| {
-                if right {
-                    c.0 += 1;
-                } else {
-                    c.1 += 1;
+            match (gold.get(&member.order_id), gold.get(matched)) {
+                (Some(a), Some(b)) => {
+                    tallies.count(member.score, member.explanation.as_ref(), a == b)
                 }
-            };
-            if right {
-                audit.right += 1;
-            } else {
-                audit.wrong += 1;
+                _ => unlabelled += 1,
             }
-            let e = member.explanation.as_ref();
-            let evidence = e.map_or_else(
-                || "none".to_string(),
-                |e| format!("{} / {}", e.place.verdict(), e.problem.verdict()),
-            );
-            count(tallies.evidence.entry(evidence).or_default());
-            let band = ((member.score.clamp(0.0, 1.0) * 10.0) as usize).min(9);
-            count(&mut tallies.score[band]);
-            let days = match e.and_then(|e| e.days_apart) {
-                Some(d) => DAY_BANDS
-                    .iter()
-                    .position(|&(end, _)| d < end)
-                    .unwrap_or(DAY_BANDS.len() - 1),
-                None => DAY_BANDS.len(),
-            };
-            count(&mut tallies.days[days]);
         }
     }
     let row = |label: String, (right, wrong): (u64, u64)| LinkTally {
@@ -317,15 +318,19 @@ fn audit_reader(
         right,
         wrong,
     };
-    audit.by_evidence = tallies
+    let mut by_evidence: Vec<LinkTally> = tallies
         .evidence
         .into_iter()
-        .map(|(label, c)| row(label, c))
+        .map(|(evidence, c)| {
+            let label = evidence.map_or_else(
+                || "none".to_string(),
+                |(place, problem)| format!("{place} / {problem}"),
+            );
+            row(label, c)
+        })
         .collect();
-    audit
-        .by_evidence
-        .sort_by(|x, y| y.wrong.cmp(&x.wrong).then_with(|| x.label.cmp(&y.label)));
-    audit.by_score = (0..10)
+    by_evidence.sort_by(|x, y| y.wrong.cmp(&x.wrong).then_with(|| x.label.cmp(&y.label)));
+    let by_score = (0..10)
         .filter(|&b| tallies.score[b] != (0, 0))
         .map(|b| {
             row(
@@ -334,7 +339,7 @@ fn audit_reader(
             )
         })
         .collect();
-    audit.by_days = DAY_BANDS
+    let by_days = DAY_BANDS
         .iter()
         .map(|&(_, label)| label)
         .chain(["unknown"])
@@ -342,7 +347,14 @@ fn audit_reader(
         .filter(|&(_, c)| c != (0, 0))
         .map(|(label, c)| row(label.to_string(), c))
         .collect();
-    Ok(audit)
+    Ok(LinkAudit {
+        right: tallies.all.0,
+        wrong: tallies.all.1,
+        unlabelled,
+        by_evidence,
+        by_score,
+        by_days,
+    })
 }
 
 #[cfg(test)]
