@@ -1636,7 +1636,10 @@ mod tests {
             fp.places.iter().map(|p| p.name.clone()).collect()
         };
         assert_eq!(names("人民路上的井盖松动"), ["人民路"]);
-        assert_eq!(names("解放东路和长江北路路口的红绿灯坏了").len(), 2);
+        assert_eq!(
+            names("解放东路和长江北路交叉口的红绿灯坏了"),
+            ["解放东路", "长江北路"]
+        );
         assert_eq!(names("五一大道施工噪音"), ["五一大道"]);
         // The same words elsewhere are still no names, nor is a way home.
         assert!(names("人民群众的出行安全").is_empty());

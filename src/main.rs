@@ -656,13 +656,10 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
                 "wrong", "right"
             )?;
             for t in rows {
-                // Padded by characters: the labels' dashes are wider than a byte.
-                let pad = 30usize.saturating_sub(t.label.chars().count());
                 writeln!(
                     w,
-                    "  {}{:pad$} {:>8} {:>8}  {:.3}",
+                    "  {:30} {:>8} {:>8}  {:.3}",
                     t.label,
-                    "",
                     t.wrong,
                     t.right,
                     t.precision()
