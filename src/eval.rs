@@ -272,8 +272,8 @@ impl Tallies {
 }
 
 /// Checks each link of the tickets in `path` (a `tickets.jsonl` written by `dedup`) against
-/// `gold` (order id → event id). The file is read a line at a time, so a dump of millions of
-/// orders is audited in little memory.
+/// `gold` (order id → event id). The file is read a line at a time: the tickets of a dump of
+/// millions of orders are never all held, only the counts.
 ///
 /// # Errors
 /// When the file cannot be read, or a line is not a ticket (the error names the file and the

@@ -1909,6 +1909,7 @@ mod tests {
         for p in &problems {
             assert_eq!(p.verdict(), tag(serde_json::to_value(p).unwrap()));
         }
+        seen.sort_unstable();
         seen.dedup();
         assert_eq!(
             seen.len(),
