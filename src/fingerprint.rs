@@ -1382,6 +1382,18 @@ mod tests {
         o
     }
 
+    /// The names of the places the analyzer keeps from an order of this text.
+    fn place_names(text: &str) -> Vec<String> {
+        let fp = analyzer().fingerprint(&order("1", "", text), "s");
+        fp.places.into_iter().map(|p| p.name).collect()
+    }
+
+    /// The cores of the places the analyzer keeps from an order of this text.
+    fn place_cores(text: &str) -> Vec<String> {
+        let fp = analyzer().fingerprint(&order("1", "", text), "s");
+        fp.places.into_iter().map(|p| p.core).collect()
+    }
+
     #[test]
     fn a_word_table_remembers_what_it_was_told_whichever_word_holds_the_slot() {
         let facts = |content| WordFacts {
@@ -1479,46 +1491,56 @@ mod tests {
 
     #[test]
     fn ordinary_words_before_suffixes_are_not_names() {
-        let a = analyzer();
-        let names = |text: &str| -> Vec<String> {
-            a.fingerprint(&order("x", "", text), "")
-                .places
-                .into_iter()
-                .map(|p| p.name)
-                .collect()
-        };
-        assert_eq!(names("天井里全是积水"), Vec::<String>::new());
-        assert_eq!(names("周边都是高档小区"), Vec::<String>::new());
+        assert_eq!(place_names("天井里全是积水"), Vec::<String>::new());
+        assert_eq!(place_names("周边都是高档小区"), Vec::<String>::new());
         // Kinds of kindergartens: 普惠性 says what, not which.
-        assert_eq!(names("农村普惠性幼儿园换证"), Vec::<String>::new());
-        assert_eq!(names("马家组能否修通水泥路"), Vec::<String>::new());
-        assert_eq!(names("开发商把车位捆绑在房价里"), Vec::<String>::new());
-        assert_eq!(names("蕉窗里小区门口"), vec!["蕉窗里小区".to_string()]);
-        // Single characters that make no word together are a name, and 都 ends names.
-        assert_eq!(names("住在洲和花园的业主"), vec!["洲和花园".to_string()]);
+        assert_eq!(place_names("农村普惠性幼儿园换证"), Vec::<String>::new());
+        assert_eq!(place_names("马家组能否修通水泥路"), Vec::<String>::new());
         assert_eq!(
-            names("临江区新岛国际小区"),
+            place_names("开发商把车位捆绑在房价里"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            place_names("蕉窗里小区门口"),
+            vec!["蕉窗里小区".to_string()]
+        );
+        // Single characters that make no word together are a name, and 都 ends names.
+        assert_eq!(
+            place_names("住在洲和花园的业主"),
+            vec!["洲和花园".to_string()]
+        );
+        assert_eq!(
+            place_names("临江区新岛国际小区"),
             vec!["新岛国际小区".to_string()]
         );
-        assert_eq!(names("橙汇名邸周边"), vec!["橙汇名邸".to_string()]);
-        assert_eq!(names("廖岭村五组村口"), vec!["廖岭村".to_string()]);
-        assert_eq!(names("路边的夜宵烧烤扰民"), Vec::<String>::new());
+        assert_eq!(place_names("橙汇名邸周边"), vec!["橙汇名邸".to_string()]);
+        assert_eq!(place_names("廖岭村五组村口"), vec!["廖岭村".to_string()]);
+        assert_eq!(place_names("路边的夜宵烧烤扰民"), Vec::<String>::new());
         // A company is named by what comes before its trade and legal form.
         assert_eq!(
-            names("樱景建筑工程有限公司拖欠工资"),
+            place_names("樱景建筑工程有限公司拖欠工资"),
             vec!["樱景有限公司".to_string()]
         );
         assert_eq!(
-            names("橙境纺织股份有限公司拖欠工资"),
+            place_names("橙境纺织股份有限公司拖欠工资"),
             vec!["橙境股份有限公司".to_string()]
         );
-        assert_eq!(names("盛世华都小区门口"), vec!["盛世华都小区".to_string()]);
+        assert_eq!(
+            place_names("盛世华都小区门口"),
+            vec!["盛世华都小区".to_string()]
+        );
         // 屋里 is a word: the 里 belongs to it.
-        assert_eq!(names("每晚烟顺着窗户往屋里灌"), Vec::<String>::new());
-        assert_eq!(names("新美多农贸市场门口"), vec!["新美多市场".to_string()]);
+        assert_eq!(place_names("每晚烟顺着窗户往屋里灌"), Vec::<String>::new());
+        assert_eq!(
+            place_names("新美多农贸市场门口"),
+            vec!["新美多市场".to_string()]
+        );
         // 学校 after an ordinary word is no school's name either.
-        assert_eq!(names("暑假学校组织补课"), Vec::<String>::new());
-        assert_eq!(names("楚英实验学校补课"), vec!["楚英实验学校".to_string()]);
+        assert_eq!(place_names("暑假学校组织补课"), Vec::<String>::new());
+        assert_eq!(
+            place_names("楚英实验学校补课"),
+            vec!["楚英实验学校".to_string()]
+        );
     }
 
     #[test]
@@ -1631,31 +1653,26 @@ mod tests {
 
     #[test]
     fn the_roads_every_city_has_keep_their_ordinary_names() {
-        let names = |text: &str| -> Vec<String> {
-            let fp = analyzer().fingerprint(&order("1", "", text), "s");
-            fp.places.iter().map(|p| p.name.clone()).collect()
-        };
-        assert_eq!(names("人民路上的井盖松动"), ["人民路"]);
+        assert_eq!(place_names("人民路上的井盖松动"), ["人民路"]);
         assert_eq!(
-            names("解放东路和长江北路交叉口的红绿灯坏了"),
+            place_names("解放东路和长江北路交叉口的红绿灯坏了"),
             ["解放东路", "长江北路"]
         );
-        assert_eq!(names("五一大道施工噪音"), ["五一大道"]);
+        assert_eq!(place_names("五一大道施工噪音"), ["五一大道"]);
         // The same words elsewhere are still no names, nor is a way home.
-        assert!(names("人民群众的出行安全").is_empty());
-        assert!(names("上班路上堵车，回家路上也堵").is_empty());
+        assert!(place_names("人民群众的出行安全").is_empty());
+        assert!(place_names("上班路上堵车，回家路上也堵").is_empty());
     }
 
     #[test]
     fn a_company_is_named_without_its_trade() {
-        let cores = |text: &str| -> Vec<String> {
-            let fp = analyzer().fingerprint(&order("1", "", text), "s");
-            fp.places.iter().map(|p| p.core.clone()).collect()
-        };
-        assert_eq!(cores("来电称，湘和建筑工程有限责任公司拖欠工资"), ["湘和"]);
-        assert_eq!(cores("湘和公司的包工头拖欠三名工人的工资"), ["湘和"]);
+        assert_eq!(
+            place_cores("来电称，湘和建筑工程有限责任公司拖欠工资"),
+            ["湘和"]
+        );
+        assert_eq!(place_cores("湘和公司的包工头拖欠三名工人的工资"), ["湘和"]);
         // A trade with no name before it names no company.
-        assert!(cores("来电称，建筑工程有限公司拖欠工资").is_empty());
+        assert!(place_cores("来电称，建筑工程有限公司拖欠工资").is_empty());
     }
 
     #[test]
@@ -1700,19 +1717,19 @@ mod tests {
     #[test]
     fn hiring_a_property_company_names_none() {
         // Message board: two 小区 in different cities matched on "选聘物业".
-        let cores = |text: &str| -> Vec<String> {
-            let fp = analyzer().fingerprint(&order("1", "", text), "s");
-            fp.places.into_iter().map(|p| p.core).collect()
-        };
         for text in [
             "请求指导监督小区选聘物业公司",
             "业主大会决定另行选聘新物业",
             "业委会擅自解聘物业",
             "小区聘请物业要公开招标",
         ] {
-            assert!(cores(text).is_empty(), "{text}: {:?}", cores(text));
+            assert!(
+                place_cores(text).is_empty(),
+                "{text}: {:?}",
+                place_cores(text)
+            );
         }
-        assert_eq!(cores("国色天香小区选聘物业受阻"), ["国色天香"]);
+        assert_eq!(place_cores("国色天香小区选聘物业受阻"), ["国色天香"]);
     }
 
     #[test]
